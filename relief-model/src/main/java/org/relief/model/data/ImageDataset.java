@@ -1,0 +1,113 @@
+package org.relief.model.data;
+
+import java.io.Serializable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relief.model.ReliefInputException;
+
+/**
+ * Labelled images held as unsigned bytes ({@code N·C·H·W}, row-major) and turned into float
+ * batches on demand, scaled to [0, 1]. Immutable.
+ */
+public final class ImageDataset implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final int channels;
+  private final int height;
+  private final int width;
+  private final int classes;
+  private final byte[] pixels;
+  private final byte[] labels;
+
+  /**
+   * @param name where the data came from, for messages (e.g. the directory)
+   * @param labels one class index per image, each in [0, classes)
+   */
+  public ImageDataset(String name, int channels, int height, int width, int classes, byte[] pixels, byte[] labels) {
+    long volume = (long) channels * height * width;
+    if (pixels.length != volume * labels.length) {
+      throw new ReliefInputException(name + ": " + labels.length + " labels but " + pixels.length / Math.max(1, volume)
+          + " images of " + channels + "x" + height + "x" + width);
+    }
+    for (int i = 0; i < labels.length; i++) {
+      int label = Byte.toUnsignedInt(labels[i]);
+      if (label >= classes) {
+        throw new ReliefInputException(name + ": label " + label + " of example " + i + " is not a class in [0, " + classes + ")");
+      }
+    }
+    this.name = name;
+    this.channels = channels;
+    this.height = height;
+    this.width = width;
+    this.classes = classes;
+    this.pixels = pixels;
+    this.labels = labels;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int size() {
+    return labels.length;
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int classes() {
+    return classes;
+  }
+
+  public int volume() {
+    return channels * height * width;
+  }
+
+  public int label(int index) {
+    return Byte.toUnsignedInt(labels[index]);
+  }
+
+  /** The images at {@code indices}, pixel/255, shaped {@code shape} (e.g. [n, C, H, W] or [n, C·H·W]). */
+  public INDArray features(int[] indices, long... shape) {
+    int v = volume();
+    float[] out = new float[indices.length * v];
+    for (int r = 0; r < indices.length; r++) {
+      int base = indices[r] * v;
+      for (int k = 0; k < v; k++) {
+        out[r * v + k] = Byte.toUnsignedInt(pixels[base + k]) / 255f;
+      }
+    }
+    return Nd4j.create(out, shape, 'c');
+  }
+
+  /** One-hot labels {@code [n, classes]}. */
+  public INDArray oneHotLabels(int[] indices) {
+    float[] out = new float[indices.length * classes];
+    for (int r = 0; r < indices.length; r++) {
+      out[r * classes + label(indices[r])] = 1f;
+    }
+    return Nd4j.create(out, new long[] {indices.length, classes}, 'c');
+  }
+
+  /** A dataset of the examples at {@code indices}, in that order. */
+  public ImageDataset subset(int[] indices) {
+    int v = volume();
+    byte[] p = new byte[indices.length * v];
+    byte[] l = new byte[indices.length];
+    for (int r = 0; r < indices.length; r++) {
+      System.arraycopy(pixels, indices[r] * v, p, r * v, v);
+      l[r] = labels[indices[r]];
+    }
+    return new ImageDataset(name, channels, height, width, classes, p, l);
+  }
+}

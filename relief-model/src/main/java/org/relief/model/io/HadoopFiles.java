@@ -1,0 +1,103 @@
+package org.relief.model.io;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.relief.model.ReliefInputException;
+
+/**
+ * Every file Relief reads or writes goes through here: a Hadoop URI (or a plain local path)
+ * resolved with {@code path.getFileSystem(conf)}.
+ */
+public final class HadoopFiles {
+  private static volatile Configuration defaultConf;
+
+  private HadoopFiles() {}
+
+  /** A shared Hadoop configuration (defaults plus whatever is on the classpath). */
+  public static Configuration conf() {
+    if (defaultConf == null) {
+      synchronized (HadoopFiles.class) {
+        if (defaultConf == null) {
+          defaultConf = new Configuration();
+        }
+      }
+    }
+    return defaultConf;
+  }
+
+  /** Replaces the shared configuration (tests against HDFS, Spark's Hadoop configuration). */
+  public static void useConf(Configuration conf) {
+    defaultConf = conf;
+  }
+
+  public static Path path(String uri) {
+    try {
+      return new Path(uri);
+    } catch (IllegalArgumentException e) {
+      throw new ReliefInputException("not a valid path or URI: '" + uri + "' (" + e.getMessage() + ")");
+    }
+  }
+
+  public static FileSystem fileSystem(Path path) {
+    try {
+      return path.getFileSystem(conf());
+    } catch (IOException e) {
+      throw new ReliefInputException("cannot reach the file system of " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static boolean exists(Path path) {
+    try {
+      return fileSystem(path).exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("checking " + path, e);
+    }
+  }
+
+  /** Opens a file for reading, transparently gunzipping it if its first bytes are the gzip magic. */
+  public static InputStream open(Path path) throws IOException {
+    InputStream raw = new BufferedInputStream(fileSystem(path).open(path), 1 << 16);
+    raw.mark(2);
+    int b0 = raw.read();
+    int b1 = raw.read();
+    raw.reset();
+    if (b0 == 0x1f && b1 == 0x8b) {
+      return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+    }
+    return raw;
+  }
+
+  /** Writes a file atomically: to a hidden temporary name beside it, then renamed into place. */
+  public static void writeAtomically(Path target, IoWriter writer) throws IOException {
+    FileSystem fs = fileSystem(target);
+    Path tmp = new Path(target.getParent(), "._tmp_" + target.getName() + "_" + System.nanoTime());
+    try (FSDataOutputStream out = fs.create(tmp, false)) {
+      writer.write(out);
+    } catch (IOException | RuntimeException e) {
+      fs.delete(tmp, false);
+      throw e;
+    }
+    if (fs.exists(target) && !fs.delete(target, false)) {
+      fs.delete(tmp, false);
+      throw new IOException("cannot replace " + target);
+    }
+    if (!fs.rename(tmp, target)) {
+      fs.delete(tmp, false);
+      throw new IOException("cannot rename " + tmp + " to " + target);
+    }
+  }
+
+  /** A body that writes to a stream. */
+  @FunctionalInterface
+  public interface IoWriter {
+    void write(OutputStream out) throws IOException;
+  }
+}

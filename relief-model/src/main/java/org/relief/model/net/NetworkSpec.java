@@ -1,0 +1,43 @@
+package org.relief.model.net;
+
+import java.io.Serializable;
+
+/**
+ * Everything needed to rebuild the same untrained network anywhere (driver, executor, test):
+ * the architecture, the input it takes, the number of classes and the initialisation seed.
+ *
+ * @param architecture which network
+ * @param channels input channels
+ * @param height input height
+ * @param width input width
+ * @param classes output classes
+ * @param seed seed of the weight and bias initialisation
+ */
+public record NetworkSpec(Architecture architecture, int channels, int height, int width, int classes, long seed)
+    implements Serializable {
+
+  public NetworkSpec {
+    if (architecture == null) {
+      throw new IllegalArgumentException("architecture is required");
+    }
+    if (channels <= 0 || height <= 0 || width <= 0 || classes <= 1) {
+      throw new IllegalArgumentException("bad input shape " + channels + "x" + height + "x" + width
+          + " or class count " + classes);
+    }
+  }
+
+  /** Values per example: {@code C·H·W}. */
+  public int inputVolume() {
+    return channels * height * width;
+  }
+
+  /** The shape of a batch of {@code n} examples as this network takes it. */
+  public long[] batchShape(int n) {
+    return architecture.flatInput() ? new long[] {n, inputVolume()} : new long[] {n, channels, height, width};
+  }
+
+  /** Builds a freshly initialised network. */
+  public ReliefNetwork build() {
+    return architecture.build(this);
+  }
+}

@@ -1,0 +1,48 @@
+package org.relief.model.net;
+
+import java.util.Collection;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A DL4J network seen the way NNrelief needs it: prunable layers, canonical weights, a flat
+ * parameter vector and per-layer activations.
+ *
+ * <p>Weights are returned in the canonical order of {@link PrunableLayer} (PyTorch's layout),
+ * whatever DL4J's internal layout is. Every getter returns a copy; the caller may keep it.
+ */
+public interface ReliefNetwork {
+
+  /** How to rebuild this network from scratch. */
+  NetworkSpec spec();
+
+  /** Prunable layers and their feeds. */
+  NetworkTopology topology();
+
+  /** Where each layer's weights and biases are in {@link #params()}. */
+  ParamLayout layout();
+
+  /** A copy of all parameters as one flat vector. */
+  float[] params();
+
+  /** Replaces all parameters; the array must have {@link ParamLayout#numParams()} entries. */
+  void setParams(float[] params);
+
+  /** A copy of the layer's weights, canonical order. */
+  float[] weights(String layer);
+
+  /** A copy of the layer's biases. */
+  float[] biases(String layer);
+
+  /** Replaces one layer's weights (canonical order) and biases. */
+  void setLayer(String layer, float[] weights, float[] biases);
+
+  /**
+   * Runs the batch forward in inference mode and returns, for each requested layer, what it saw
+   * and produced.
+   */
+  Map<String, LayerIO> forward(INDArray batch, Collection<String> layers);
+
+  /** Plain inference: class probabilities {@code [N, classes]}. */
+  INDArray output(INDArray batch);
+}

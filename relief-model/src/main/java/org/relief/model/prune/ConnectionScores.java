@@ -1,0 +1,182 @@
+package org.relief.model.prune;
+
+import org.relief.model.net.PrunableLayer;
+
+/**
+ * The importance score of every connection of one layer, bias last (DESIGN.md "Fully
+ * connected" and "Convolution"), in double precision.
+ *
+ * <ul>
+ *   <li>dense: {@code s_ji = |W_ji| · mean_n|x_ni|}, bias {@code |b_j|};
+ *   <li>{@code sum}: {@code s_ji = Σ_p (|K_ji| ⋆ mean_n|x_ni|)_p}, bias {@code |b_j|·Ho·Wo};
+ *   <li>{@code mean-l2}: {@code s_ji = ‖|K_ji| ⋆ mean_n|x_ni|‖_2}, bias {@code |b_j|·√(Ho·Wo)};
+ *   <li>{@code frobenius}: {@code s_ji = mean_n ‖|K_ji| ⋆ |x_ni|‖_F}, bias {@code |b_j|·√(Ho·Wo)}.
+ * </ul>
+ *
+ * The correlation uses the layer's own stride and zero padding. A pruned weight is exactly 0,
+ * so its contribution is 0. NaN weights or activations give NaN scores, which selection refuses.
+ */
+public final class ConnectionScores {
+  private final PrunableLayer layer;
+  private final double[] scores; // [outputs][inputs + 1]
+
+  private ConnectionScores(PrunableLayer layer, double[] scores) {
+    this.layer = layer;
+    this.scores = scores;
+  }
+
+  /**
+   * Scores a layer from its activity totals and its current (masked) parameters.
+   *
+   * @param weights canonical order, see {@link PrunableLayer}
+   */
+  public static ConnectionScores of(PrunableLayer layer, LayerActivity activity, float[] weights, float[] biases,
+      ConvScore variant) {
+    if (weights.length != layer.weightCount() || biases.length != layer.outputs()) {
+      throw new IllegalArgumentException("layer " + layer.name() + ": got " + weights.length + " weights and "
+          + biases.length + " biases");
+    }
+    if (activity.inputVolume() != layer.inputVolume() || activity.units() != layer.outputs()) {
+      throw new IllegalArgumentException("layer " + layer.name() + ": statistics have the wrong shape");
+    }
+    double[] scores = new double[layer.outputs() * (layer.inputs() + 1)];
+    if (!layer.isConv()) {
+      dense(layer, activity, weights, biases, scores);
+    } else {
+      switch (variant) {
+        case SUM -> convSum(layer, activity, weights, biases, scores);
+        case MEAN_L2 -> convMeanL2(layer, activity, weights, biases, scores);
+        case FROBENIUS -> convFrobenius(layer, activity, weights, biases, scores);
+      }
+    }
+    return new ConnectionScores(layer, scores);
+  }
+
+  public PrunableLayer layer() {
+    return layer;
+  }
+
+  /** Scores of unit {@code j}'s connections, bias last (a copy). */
+  public double[] unit(int j) {
+    int width = layer.inputs() + 1;
+    double[] row = new double[width];
+    System.arraycopy(scores, j * width, row, 0, width);
+    return row;
+  }
+
+  private static void dense(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
+    int in = layer.inputs();
+    double[] meanAbs = new double[in];
+    for (int i = 0; i < in; i++) {
+      meanAbs[i] = activity.meanInputAbs(i);
+    }
+    for (int j = 0; j < layer.outputs(); j++) {
+      int row = j * (in + 1);
+      for (int i = 0; i < in; i++) {
+        scores[row + i] = Math.abs((double) w[j * in + i]) * meanAbs[i];
+      }
+      scores[row + in] = Math.abs((double) b[j]);
+    }
+  }
+
+  /**
+   * Σ over output positions of the correlation equals, per kernel offset (u, v), |K| times the
+   * sum of mean|x| over the input positions that offset touches; so this costs O(F·C·k²).
+   */
+  private static void convSum(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
+    int c = layer.inputs();
+    int kk = layer.weightsPerConnection();
+    double[] windows = new double[c * kk];
+    for (int i = 0; i < c; i++) {
+      for (int u = 0; u < layer.kernelH(); u++) {
+        for (int v = 0; v < layer.kernelW(); v++) {
+          double s = 0;
+          for (int oh = 0; oh < layer.outH(); oh++) {
+            int h = oh * layer.strideH() + u - layer.padH();
+            if (h < 0 || h >= layer.inH()) {
+              continue;
+            }
+            for (int ow = 0; ow < layer.outW(); ow++) {
+              int x = ow * layer.strideW() + v - layer.padW();
+              if (x >= 0 && x < layer.inW()) {
+                s += activity.meanInputAbs((i * layer.inH() + h) * layer.inW() + x);
+              }
+            }
+          }
+          windows[i * kk + u * layer.kernelW() + v] = s;
+        }
+      }
+    }
+    for (int j = 0; j < layer.outputs(); j++) {
+      int row = j * (c + 1);
+      for (int i = 0; i < c; i++) {
+        int base = (j * c + i) * kk;
+        double s = 0;
+        for (int k = 0; k < kk; k++) {
+          s += Math.abs((double) w[base + k]) * windows[i * kk + k];
+        }
+        scores[row + i] = s;
+      }
+      scores[row + c] = Math.abs((double) b[j]) * layer.outputPositions();
+    }
+  }
+
+  private static void convMeanL2(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
+    int c = layer.inputs();
+    int kk = layer.weightsPerConnection();
+    int positions = layer.outputPositions();
+    double[] patches = new double[positions * kk];
+    double[] absKernel = new double[kk];
+    for (int i = 0; i < c; i++) {
+      fillPatches(layer, activity, i, patches);
+      for (int j = 0; j < layer.outputs(); j++) {
+        int base = (j * c + i) * kk;
+        for (int k = 0; k < kk; k++) {
+          absKernel[k] = Math.abs((double) w[base + k]);
+        }
+        double squares = 0;
+        for (int p = 0; p < positions; p++) {
+          double dot = 0;
+          for (int k = 0; k < kk; k++) {
+            dot += patches[p * kk + k] * absKernel[k];
+          }
+          squares += dot * dot;
+        }
+        scores[j * (c + 1) + i] = Math.sqrt(squares);
+      }
+    }
+    double sqrtPositions = Math.sqrt(positions);
+    for (int j = 0; j < layer.outputs(); j++) {
+      scores[j * (c + 1) + c] = Math.abs((double) b[j]) * sqrtPositions;
+    }
+  }
+
+  /** patches[p·k² + (u·kW + v)] = mean|x| of channel i under kernel offset (u, v) at output position p. */
+  private static void fillPatches(PrunableLayer layer, LayerActivity activity, int channel, double[] patches) {
+    int kk = layer.weightsPerConnection();
+    for (int oh = 0; oh < layer.outH(); oh++) {
+      for (int ow = 0; ow < layer.outW(); ow++) {
+        int p = oh * layer.outW() + ow;
+        for (int u = 0; u < layer.kernelH(); u++) {
+          int h = oh * layer.strideH() + u - layer.padH();
+          for (int v = 0; v < layer.kernelW(); v++) {
+            int x = ow * layer.strideW() + v - layer.padW();
+            boolean inside = h >= 0 && h < layer.inH() && x >= 0 && x < layer.inW();
+            patches[p * kk + u * layer.kernelW() + v] =
+                inside ? activity.meanInputAbs((channel * layer.inH() + h) * layer.inW() + x) : 0.0;
+          }
+        }
+      }
+    }
+  }
+
+  private static void convFrobenius(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
+    int c = layer.inputs();
+    for (int j = 0; j < layer.outputs(); j++) {
+      for (int i = 0; i < c; i++) {
+        scores[j * (c + 1) + i] = activity.meanFrobenius(j, i, c);
+      }
+      scores[j * (c + 1) + c] = Math.abs((double) b[j]) * Math.sqrt(layer.outputPositions());
+    }
+  }
+}

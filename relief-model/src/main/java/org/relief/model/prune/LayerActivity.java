@@ -1,0 +1,68 @@
+package org.relief.model.prune;
+
+import java.io.Serializable;
+
+/**
+ * Immutable totals of one layer's activity over a pruning set (DESIGN.md "Two passes,
+ * additive statistics"). Means are sums divided by {@link #samples()}.
+ *
+ * <p>Index conventions: {@code inputAbsSum} follows the layer's input, C·H·W row-major for a
+ * convolution; {@code outputAbsSum} has one entry per unit (summed over output positions);
+ * {@code frobeniusSum[j * inputs + i]} is {@code Σ_n ‖|K_ji| ⋆ |x_ni|‖_F} and is present only
+ * when the Frobenius score was requested.
+ */
+public final class LayerActivity implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String layer;
+  private final long samples;
+  private final double[] inputAbsSum;
+  private final double[] outputAbsSum;
+  private final double[] frobeniusSum;
+
+  LayerActivity(String layer, long samples, double[] inputAbsSum, double[] outputAbsSum, double[] frobeniusSum) {
+    this.layer = layer;
+    this.samples = samples;
+    this.inputAbsSum = inputAbsSum;
+    this.outputAbsSum = outputAbsSum;
+    this.frobeniusSum = frobeniusSum;
+  }
+
+  public String layer() {
+    return layer;
+  }
+
+  public long samples() {
+    return samples;
+  }
+
+  /** {@code mean_n |x_n[k]|} for input value {@code k}. */
+  public double meanInputAbs(int k) {
+    return inputAbsSum[k] / samples;
+  }
+
+  /** Σ over samples and positions of the unit's |post-activation output|; 0 means a dead unit. */
+  public double outputAbsSum(int unit) {
+    return outputAbsSum[unit];
+  }
+
+  public boolean hasFrobenius() {
+    return frobeniusSum != null;
+  }
+
+  /** {@code mean_n ‖|K_ji| ⋆ |x_ni|‖_F}. */
+  public double meanFrobenius(int unit, int input, int inputs) {
+    if (frobeniusSum == null) {
+      throw new IllegalStateException("layer " + layer + ": Frobenius norms were not collected");
+    }
+    return frobeniusSum[unit * inputs + input] / samples;
+  }
+
+  public int inputVolume() {
+    return inputAbsSum.length;
+  }
+
+  public int units() {
+    return outputAbsSum.length;
+  }
+}

@@ -1,0 +1,106 @@
+package org.relief.model.prune;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.relief.model.net.LayerKind;
+import org.relief.model.net.NetworkTopology;
+import org.relief.model.net.ParamLayout;
+import org.relief.model.net.PrunableLayer;
+import org.relief.model.net.ReliefNetwork;
+
+/**
+ * One NNrelief pruning step (Dekhovich et al. 2024; DESIGN.md "The algorithm").
+ *
+ * <ol>
+ *   <li>Pass 1 (only if there are convolutions): statistics of every convolution from one
+ *       forward pass of the network as it stands; each filter's connections are scored and
+ *       selected with {@code alpha-conv}.
+ *   <li>Pass 2: statistics of every dense layer from a forward pass with the new convolution
+ *       masks applied (the dense block sees the pruned feature extractor, each dense layer the
+ *       unpruned previous dense layer); selection with {@code alpha-fc}.
+ *   <li>A unit whose post-activation output is 0 on every sample is removed whole.
+ *   <li>New masks are ANDed with the current ones: masks only shrink.
+ *   <li>The backward walk removes units nothing reads any more.
+ * </ol>
+ *
+ * The step never changes the network it is given; it returns the new masks.
+ */
+public final class PruningStep {
+
+  /** The masks before and after the backward walk. */
+  public record Outcome(NetworkMasks beforeBackward, NetworkMasks masks) {}
+
+  private final PruningSettings settings;
+
+  public PruningStep(PruningSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * @param network supplies topology, layout and current parameters (not modified)
+   * @param current the masks in force; the parameters are masked with them before scoring
+   * @param source computes activity totals over the pruning set
+   */
+  public Outcome run(ReliefNetwork network, NetworkMasks current, ActivitySource source) {
+    NetworkTopology topology = network.topology();
+    ParamLayout layout = network.layout();
+    float[] params = current.apply(network.params(), layout);
+
+    List<PrunableLayer> convs = topology.layersOfKind(LayerKind.CONV);
+    List<LayerMask> selected = new ArrayList<>(score(convs, params, layout, current, source, settings.alphaConv()));
+    NetworkMasks afterConvs = current.with(selected);
+
+    float[] withPrunedConvs = convs.isEmpty() ? params : afterConvs.apply(params, layout);
+    List<PrunableLayer> dense = topology.layersOfKind(LayerKind.DENSE);
+    selected.addAll(score(dense, withPrunedConvs, layout, current, source, settings.alphaFc()));
+
+    NetworkMasks beforeBackward = current.with(selected);
+    return new Outcome(beforeBackward, BackwardWalk.apply(topology, beforeBackward));
+  }
+
+  /** One statistics pass over {@code layers}, then scoring and selection for each of them. */
+  private List<LayerMask> score(List<PrunableLayer> layers, float[] params, ParamLayout layout,
+      NetworkMasks current, ActivitySource source, double alpha) {
+    if (layers.isEmpty()) {
+      return List.of();
+    }
+    List<String> names = layers.stream().map(PrunableLayer::name).toList();
+    ActivityStats stats = source.collect(params, new ActivityRequest(names, settings.convScore()));
+    List<LayerMask> masks = new ArrayList<>();
+    for (PrunableLayer layer : layers) {
+      ParamLayout.Segments s = layout.of(layer.name());
+      float[] weights = slice(params, s.weightOffset(), s.weightCount());
+      float[] biases = slice(params, s.biasOffset(), s.biasCount());
+      ConnectionScores scores = ConnectionScores.of(layer, stats.layer(layer.name()), weights, biases, settings.convScore());
+      masks.add(select(layer, scores, stats.layer(layer.name()), alpha).and(current.layer(layer.name())));
+    }
+    return masks;
+  }
+
+  /** Dead units lose everything; every other unit keeps its cumulative-alpha prefix. */
+  static LayerMask select(PrunableLayer layer, ConnectionScores scores, LayerActivity activity, double alpha) {
+    int inputs = layer.inputs();
+    int k2 = layer.weightsPerConnection();
+    boolean[] weights = new boolean[Math.toIntExact(layer.weightCount())];
+    boolean[] biases = new boolean[layer.outputs()];
+    for (int j = 0; j < layer.outputs(); j++) {
+      if (activity.outputAbsSum(j) == 0.0) {
+        continue; // dead unit: all incoming connections and the bias go
+      }
+      boolean[] keep = MaskSelector.keep(scores.unit(j), alpha);
+      for (int i = 0; i < inputs; i++) {
+        if (keep[i]) {
+          int start = (j * inputs + i) * k2;
+          Arrays.fill(weights, start, start + k2, true);
+        }
+      }
+      biases[j] = keep[inputs];
+    }
+    return LayerMask.wrap(layer, weights, biases);
+  }
+
+  private static float[] slice(float[] params, long offset, long count) {
+    return Arrays.copyOfRange(params, Math.toIntExact(offset), Math.toIntExact(offset + count));
+  }
+}
