@@ -99,12 +99,18 @@ public final class ConformanceCheck {
   }
 
   private static PruningSettings settings(Fixture fixture) {
-    double alphaFc = fixture.number("alpha_fc", Double.NaN);
-    double alphaConv = fixture.number("alpha_conv", alphaFc); // null for networks without convolutions
+    double alphaFc = checkedAlpha(fixture, "alpha_fc", fixture.number("alpha_fc", Double.NaN));
+    // alpha_conv is null for networks without convolutions; it is then unused
+    double alphaConv = checkedAlpha(fixture, "alpha_conv", fixture.number("alpha_conv", alphaFc));
+    return new PruningSettings(alphaConv, alphaFc, ConvScore.SUM);
+  }
+
+  private static double checkedAlpha(Fixture fixture, String key, double value) {
     try {
-      return new PruningSettings(alphaConv, alphaFc, ConvScore.SUM);
+      PruningSettings.checkAlpha(key, value);
+      return value;
     } catch (ReliefInputException e) {
-      throw new ReliefInputException(fixture.manifestPath() + ": " + e.getMessage().replace('-', '_'));
+      throw new ReliefInputException(fixture.manifestPath() + ": " + e.getMessage());
     }
   }
 

@@ -81,6 +81,8 @@ public final class MaskFile {
       content = in.readAllBytes();
     } catch (FileNotFoundException e) {
       throw new ReliefInputException(path + ": mask file not found");
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw new ReliefInputException(path + ": mask file is truncated or corrupt (" + e.getMessage() + ")");
     } catch (IOException e) {
       throw new ReliefInputException(path + ": cannot read (" + e.getMessage() + ")", e);
     }

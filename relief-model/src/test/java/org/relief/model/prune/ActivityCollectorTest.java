@@ -1,0 +1,69 @@
+package org.relief.model.prune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.relief.model.net.Architecture;
+import org.relief.model.net.LayerIO;
+import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.PrunableLayer;
+import org.relief.model.net.ReliefNetwork;
+
+/** The collector's sums against direct loops over the same activations. */
+class ActivityCollectorTest {
+
+  @Test
+  void frobeniusSumsEqualPerSampleNormsOfTheAbsoluteCorrelation() {
+    NetworkSpec spec = new NetworkSpec(Architecture.LENET5, 1, 28, 28, 10, 3);
+    ReliefNetwork network = spec.build();
+    INDArray images = PruningStepTest.randomImages(spec, 3, 8);
+    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of("conv2"), ConvScore.FROBENIUS));
+    LayerActivity act = collector.add(collector.newStats(), images).snapshot().layer("conv2");
+
+    PrunableLayer conv2 = network.topology().layer("conv2");
+    INDArray x = network.forward(images, List.of("conv2")).get("conv2").input(); // [3, 20, 12, 12]
+    float[] w = network.weights("conv2");
+    for (int j : new int[] {0, 17, 49}) {
+      for (int i : new int[] {0, 5, 19}) {
+        double total = 0;
+        for (int n = 0; n < 3; n++) {
+          double squares = 0;
+          for (int oh = 0; oh < conv2.outH(); oh++) {
+            for (int ow = 0; ow < conv2.outW(); ow++) {
+              double c = 0;
+              for (int u = 0; u < 5; u++) {
+                for (int v = 0; v < 5; v++) {
+                  c += Math.abs(w[((j * 20 + i) * 5 + u) * 5 + v]) * Math.abs(x.getDouble(n, i, oh + u, ow + v));
+                }
+              }
+              squares += c * c;
+            }
+          }
+          total += Math.sqrt(squares);
+        }
+        assertEquals(total / 3, act.meanFrobenius(j, i, 20), 1e-5 * total, "filter " + j + " channel " + i);
+      }
+    }
+  }
+
+  @Test
+  void inputAndOutputSumsAreOverSamplesInDoublePrecision() {
+    NetworkSpec spec = new NetworkSpec(Architecture.LENET_300_100, 1, 28, 28, 10, 3);
+    ReliefNetwork network = spec.build();
+    INDArray images = PruningStepTest.randomImages(spec, 5, 1);
+    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of("fc2", "fc3"), ConvScore.SUM));
+    ActivityStats stats = collector.add(collector.newStats(), images).snapshot();
+    LayerIO fc2 = network.forward(images, List.of("fc2")).get("fc2");
+
+    for (int i : new int[] {0, 123, 299}) {
+      double sum = 0;
+      for (int n = 0; n < 5; n++) {
+        sum += Math.abs(fc2.input().getDouble(n, i));
+      }
+      assertEquals(sum / 5, stats.layer("fc2").meanInputAbs(i), 1e-12);
+    }
+    assertEquals(5, stats.layer("fc3").samples());
+  }
+}
