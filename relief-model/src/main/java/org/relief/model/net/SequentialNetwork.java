@@ -75,7 +75,9 @@ public final class SequentialNetwork implements ReliefNetwork {
 
   @Override
   public float[] params() {
-    return flatParams().toFloatVector();
+    float[] out = new float[Math.toIntExact(layout.numParams())];
+    paramBuffer().get(out);
+    return out;
   }
 
   @Override
@@ -83,7 +85,7 @@ public final class SequentialNetwork implements ReliefNetwork {
     if (params.length != layout.numParams()) {
       throw new IllegalArgumentException("expected " + layout.numParams() + " parameters, got " + params.length);
     }
-    flatParams().assign(Nd4j.createFromArray(params));
+    paramBuffer().put(params);
   }
 
   @Override
@@ -144,6 +146,17 @@ public final class SequentialNetwork implements ReliefNetwork {
   @Override
   public INDArray output(INDArray batch) {
     return net.output(batch, false);
+  }
+
+  /** The flat parameters as a buffer over DL4J's own memory (memcpy-speed reads and writes). */
+  private java.nio.FloatBuffer paramBuffer() {
+    INDArray p = flatParams();
+    if (p.offset() != 0 || p.elementWiseStride() != 1 || p.dataType() != DataType.FLOAT) {
+      throw new IllegalStateException("DL4J's flat parameters are not one contiguous float buffer");
+    }
+    java.nio.FloatBuffer buffer = p.data().asNioFloat();
+    buffer.limit(Math.toIntExact(p.length()));
+    return buffer;
   }
 
   private INDArray flatParams() {

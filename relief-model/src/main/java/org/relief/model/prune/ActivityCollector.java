@@ -1,8 +1,13 @@
 package org.relief.model.prune;
 
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -18,16 +23,23 @@ import org.relief.model.net.ReliefNetwork;
  *
  * <p>Forward passes run in float32 as the network does; every sum over samples is taken in
  * float64 (the conformance fixtures have selection margins down to ~1e-7 relative). The
- * Frobenius norms of {@link ConvScore#FROBENIUS} come from one depthwise convolution of
- * {@code |x|} with {@code |K|} per batch, the channel multiplier being the number of filters.
+ * Frobenius norms of {@link ConvScore#FROBENIUS} come from im2col patches of {@code |x|} and
+ * one GEMM per input channel.
  */
 public final class ActivityCollector {
-  /** Upper bound on floats in one depthwise output, to keep Frobenius memory flat. */
-  private static final long MAX_DEPTHWISE_VALUES = 1L << 24;
+  /** Upper bound on floats in one batch of im2col patches, to keep Frobenius memory flat. */
+  private static final long MAX_PATCH_VALUES = 1L << 24;
+
+  private static final String WORKSPACE_ID = "relief-activity";
+  private static final String CHANNEL_WORKSPACE_ID = "relief-activity-channel";
+  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+      .policyAllocation(AllocationPolicy.STRICT)
+      .policyLearning(LearningPolicy.FIRST_LOOP)
+      .build();
 
   private final ReliefNetwork network;
   private final ActivityRequest request;
-  private final Map<String, INDArray> depthwiseKernels = new HashMap<>();
+  private final Map<String, INDArray[]> channelKernels = new HashMap<>();
 
   /** The network's parameters are read as they are now; set them before creating a collector. */
   public ActivityCollector(ReliefNetwork network, ActivityRequest request) {
@@ -37,7 +49,7 @@ public final class ActivityCollector {
       for (String name : request.layers()) {
         PrunableLayer layer = network.topology().layer(name);
         if (layer.isConv()) {
-          depthwiseKernels.put(name, depthwiseAbsKernels(layer, network.weights(name)));
+          channelKernels.put(name, absKernelsByChannel(layer, network.weights(name)));
         }
       }
     }
@@ -48,49 +60,62 @@ public final class ActivityCollector {
     return new MutableActivityStats(network.topology(), request);
   }
 
-  /** Adds one batch (in the network's input shape) to {@code stats} and returns it. */
+  /**
+   * Adds one batch (in the network's input shape) to {@code stats} and returns it. The forward
+   * pass runs outside any workspace (DL4J requires it); the statistics' ND4J temporaries live in
+   * a workspace reused from batch to batch, since allocating large off-heap arrays anew for
+   * every batch made timings swing 4×. Only Java arrays of sums leave it.
+   */
   public MutableActivityStats add(MutableActivityStats stats, INDArray batch) {
     long n = batch.size(0);
     Map<String, LayerIO> io = network.forward(batch, request.layers());
-    for (String name : request.layers()) {
-      PrunableLayer layer = network.topology().layer(name);
-      LayerIO layerIO = io.get(name);
-      double[] inputAbs = sumOverSamples(Transforms.abs(layerIO.input().castTo(DataType.DOUBLE), false));
-      double[] outputAbs = unitSums(layer, layerIO.output());
-      double[] frobenius = depthwiseKernels.containsKey(name)
-          ? frobeniusSums(layer, layerIO.input(), depthwiseKernels.get(name))
-          : null;
-      stats.add(name, n, inputAbs, outputAbs, frobenius);
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+      addLayers(stats, n, io);
     }
     return stats;
   }
 
-  /** Σ_n of a [N, ...] double array, flattened in C order. */
-  private static double[] sumOverSamples(INDArray values) {
-    return values.sum(0).reshape(-1).toDoubleVector();
+  private void addLayers(MutableActivityStats stats, long n, Map<String, LayerIO> io) {
+    for (String name : request.layers()) {
+      PrunableLayer layer = network.topology().layer(name);
+      LayerIO layerIO = io.get(name);
+      double[] inputAbs = new double[layer.inputVolume()];
+      SampleSums.addAbs(layerIO.input(), inputAbs);
+      double[] outputAbs = new double[layer.outputs()];
+      SampleSums.addAbsPerUnit(layerIO.output(), layer.outputs(), outputAbs);
+      double[] frobenius = channelKernels.containsKey(name)
+          ? frobeniusSums(layer, layerIO.input(), channelKernels.get(name))
+          : null;
+      stats.add(name, n, inputAbs, outputAbs, frobenius);
+    }
   }
 
-  /** Σ_n Σ_positions |output| per unit. Summed in float: only "exactly zero or not" matters. */
-  private static double[] unitSums(PrunableLayer layer, INDArray output) {
-    INDArray abs = Transforms.abs(output, true);
-    INDArray perUnit = layer.isConv() ? abs.sum(0, 2, 3) : abs.sum(0);
-    return perUnit.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+  /** For each input channel i, {@code |K[:, i, :, :]|} as a [k², F] matrix: the right side of one GEMM. */
+  private static INDArray[] absKernelsByChannel(PrunableLayer layer, float[] canonicalWeights) {
+    int c = layer.inputs();
+    INDArray k = Transforms.abs(Nd4j.createFromArray(canonicalWeights), false)
+        .reshape('c', layer.outputs(), c, layer.weightsPerConnection());
+    INDArray[] byChannel = new INDArray[c];
+    for (int i = 0; i < c; i++) {
+      byChannel[i] = k.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).transpose().dup('c');
+    }
+    return byChannel;
   }
 
-  /** Weights [kH, kW, inputs, outputs] = |K[out, in, kh, kw]|, libnd4j's depthwise layout. */
-  private static INDArray depthwiseAbsKernels(PrunableLayer layer, float[] canonicalWeights) {
-    INDArray k = Nd4j.createFromArray(canonicalWeights)
-        .reshape('c', layer.outputs(), layer.inputs(), layer.kernelH(), layer.kernelW());
-    return Transforms.abs(k, true).permute(2, 3, 1, 0).dup('c');
-  }
-
-  /** Σ_n ‖|K_ji| ⋆ |x_ni|‖_F for every filter j and input channel i, index j·C + i. */
-  private static double[] frobeniusSums(PrunableLayer layer, INDArray input, INDArray kernels) {
+  /**
+   * Σ_n ‖|K_ji| ⋆ |x_ni|‖_F for every filter j and input channel i, index j·C + i. The im2col
+   * patches of |x| (at the layer's stride and padding) are regrouped by channel once; then
+   * for each channel one GEMM, patches [b·P, k²] × |K_i| [k², F], gives every filter's
+   * correlation map with that channel for every sample, and the norms are summed in double.
+   */
+  private static double[] frobeniusSums(PrunableLayer layer, INDArray input, INDArray[] kernels) {
     int c = layer.inputs();
     int f = layer.outputs();
+    int positions = layer.outputPositions();
+    int kk = layer.weightsPerConnection();
     long n = input.size(0);
-    long perSample = (long) c * f * layer.outputPositions();
-    long chunk = Math.max(1, Math.min(n, MAX_DEPTHWISE_VALUES / Math.max(1, perSample)));
+    long perSample = 2L * c * kk * positions;
+    long chunk = Math.max(1, Math.min(n, MAX_PATCH_VALUES / Math.max(1, perSample)));
     Conv2DConfig conv = Conv2DConfig.builder()
         .kH(layer.kernelH()).kW(layer.kernelW())
         .sH(layer.strideH()).sW(layer.strideW())
@@ -99,23 +124,35 @@ public final class ActivityCollector {
         .paddingMode(PaddingMode.VALID)
         .dataFormat(Conv2DConfig.NCHW)
         .build();
-    double[] channelMajor = new double[c * f];
+    double[] sums = new double[f * c];
+    float[] maps = new float[positions * f];
+    double[] squares = new double[f];
     for (long start = 0; start < n; start += chunk) {
-      long end = Math.min(n, start + chunk);
-      INDArray x = Transforms.abs(input.get(NDArrayIndex.interval(start, end)), true);
-      INDArray maps = Nd4j.cnn().depthWiseConv2d(x, kernels, conv); // [b, C*F, Ho, Wo], channel i*F + j
-      INDArray norms = Transforms.sqrt(maps.muli(maps).sum(2, 3), false); // [b, C*F]
-      double[] sums = norms.castTo(DataType.DOUBLE).sum(0).toDoubleVector();
-      for (int k = 0; k < sums.length; k++) {
-        channelMajor[k] += sums[k];
+      int b = (int) (Math.min(n, start + chunk) - start);
+      INDArray x = Transforms.abs(input.get(NDArrayIndex.interval(start, start + b)), true);
+      INDArray byChannel = Nd4j.cnn().im2Col(x, conv) // [b, C, kh, kw, oh, ow]
+          .permute(1, 0, 4, 5, 2, 3).dup('c'); // [C, b, oh, ow, kh, kw]
+      for (int i = 0; i < c; i++) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHANNEL_WORKSPACE_ID)) {
+          INDArray patches = byChannel.get(NDArrayIndex.point(i)).reshape('c', (long) b * positions, kk);
+          FloatBuffer out = patches.mmul(kernels[i]).data().asNioFloat(); // [b, P, F]
+          for (int s = 0; s < b; s++) {
+            out.get(maps);
+            Arrays.fill(squares, 0.0);
+            for (int p = 0; p < positions; p++) {
+              int row = p * f;
+              for (int j = 0; j < f; j++) {
+                double v = maps[row + j];
+                squares[j] += v * v;
+              }
+            }
+            for (int j = 0; j < f; j++) {
+              sums[j * c + i] += Math.sqrt(squares[j]);
+            }
+          }
+        }
       }
     }
-    double[] unitMajor = new double[c * f];
-    for (int i = 0; i < c; i++) {
-      for (int j = 0; j < f; j++) {
-        unitMajor[j * c + i] = channelMajor[i * f + j];
-      }
-    }
-    return unitMajor;
+    return sums;
   }
 }

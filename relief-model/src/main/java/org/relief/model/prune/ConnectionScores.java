@@ -18,11 +18,17 @@ import org.relief.model.net.PrunableLayer;
  */
 public final class ConnectionScores {
   private final PrunableLayer layer;
-  private final double[] scores; // [outputs][inputs + 1]
+  private final double[] scores; // [outputs][inputs + 1]; null for a dense layer, whose rows are made on demand
+  private final float[] denseWeights;
+  private final float[] denseBiases;
+  private final double[] denseMeanAbs;
 
-  private ConnectionScores(PrunableLayer layer, double[] scores) {
+  private ConnectionScores(PrunableLayer layer, double[] scores, float[] w, float[] b, double[] meanAbs) {
     this.layer = layer;
     this.scores = scores;
+    this.denseWeights = w;
+    this.denseBiases = b;
+    this.denseMeanAbs = meanAbs;
   }
 
   /**
@@ -39,44 +45,43 @@ public final class ConnectionScores {
     if (activity.inputVolume() != layer.inputVolume() || activity.units() != layer.outputs()) {
       throw new IllegalArgumentException("layer " + layer.name() + ": statistics have the wrong shape");
     }
-    double[] scores = new double[layer.outputs() * (layer.inputs() + 1)];
     if (!layer.isConv()) {
-      dense(layer, activity, weights, biases, scores);
-    } else {
+      double[] meanAbs = new double[layer.inputs()];
+      for (int i = 0; i < meanAbs.length; i++) {
+        meanAbs[i] = activity.meanInputAbs(i);
+      }
+      return new ConnectionScores(layer, null, weights, biases, meanAbs);
+    }
+    double[] scores = new double[layer.outputs() * (layer.inputs() + 1)];
+    {
       switch (variant) {
         case SUM -> convSum(layer, activity, weights, biases, scores);
         case MEAN_L2 -> convMeanL2(layer, activity, weights, biases, scores);
         case FROBENIUS -> convFrobenius(layer, activity, weights, biases, scores);
       }
     }
-    return new ConnectionScores(layer, scores);
+    return new ConnectionScores(layer, scores, null, null, null);
   }
 
   public PrunableLayer layer() {
     return layer;
   }
 
-  /** Scores of unit {@code j}'s connections, bias last (a copy). */
+  /** Scores of unit {@code j}'s connections, bias last (a fresh array). */
   public double[] unit(int j) {
     int width = layer.inputs() + 1;
     double[] row = new double[width];
-    System.arraycopy(scores, j * width, row, 0, width);
-    return row;
-  }
-
-  private static void dense(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
-    int in = layer.inputs();
-    double[] meanAbs = new double[in];
-    for (int i = 0; i < in; i++) {
-      meanAbs[i] = activity.meanInputAbs(i);
-    }
-    for (int j = 0; j < layer.outputs(); j++) {
-      int row = j * (in + 1);
+    if (scores == null) {
+      int in = layer.inputs();
+      int base = j * in;
       for (int i = 0; i < in; i++) {
-        scores[row + i] = Math.abs((double) w[j * in + i]) * meanAbs[i];
+        row[i] = Math.abs((double) denseWeights[base + i]) * denseMeanAbs[i];
       }
-      scores[row + in] = Math.abs((double) b[j]);
+      row[in] = Math.abs((double) denseBiases[j]);
+    } else {
+      System.arraycopy(scores, j * width, row, 0, width);
     }
+    return row;
   }
 
   /**
@@ -125,9 +130,9 @@ public final class ConnectionScores {
     int c = layer.inputs();
     int kk = layer.weightsPerConnection();
     int positions = layer.outputPositions();
-    double[] patches = new double[positions * kk];
-    double[] absKernel = new double[kk];
-    for (int i = 0; i < c; i++) {
+    java.util.stream.IntStream.range(0, c).parallel().forEach(i -> {
+      double[] patches = new double[positions * kk];
+      double[] absKernel = new double[kk];
       fillPatches(layer, activity, i, patches);
       for (int j = 0; j < layer.outputs(); j++) {
         int base = (j * c + i) * kk;
@@ -144,7 +149,7 @@ public final class ConnectionScores {
         }
         scores[j * (c + 1) + i] = Math.sqrt(squares);
       }
-    }
+    });
     double sqrtPositions = Math.sqrt(positions);
     for (int j = 0; j < layer.outputs(); j++) {
       scores[j * (c + 1) + c] = Math.abs((double) b[j]) * sqrtPositions;

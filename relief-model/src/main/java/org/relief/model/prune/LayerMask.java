@@ -210,6 +210,19 @@ public final class LayerMask implements Serializable {
     }
   }
 
+  void zeroPruned(float[] flat, int weightOffset, int biasOffset) {
+    for (int k = 0; k < weights.length; k++) {
+      if (!weights[k]) {
+        flat[weightOffset + k] = 0f;
+      }
+    }
+    for (int j = 0; j < biases.length; j++) {
+      if (!biases[j]) {
+        flat[biasOffset + j] = 0f;
+      }
+    }
+  }
+
   void checkSameShape(LayerMask other) {
     if (!layer.equals(other.layer) || outputs != other.outputs || inputs != other.inputs
         || weightsPerConnection != other.weightsPerConnection) {

@@ -89,13 +89,13 @@ public final class NetworkMasks implements Serializable {
 
   /** A copy of {@code params} with every pruned weight and bias set to exactly 0. */
   public float[] apply(float[] params, ParamLayout layout) {
-    float[] flat = toFlat(layout);
-    if (flat.length != params.length) {
-      throw new IllegalArgumentException("layout has " + flat.length + " parameters, got " + params.length);
+    if (layout.numParams() != params.length) {
+      throw new IllegalArgumentException("layout has " + layout.numParams() + " parameters, got " + params.length);
     }
-    float[] out = new float[params.length];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = flat[k] == 0f ? 0f : params[k];
+    float[] out = params.clone();
+    for (LayerMask mask : layers.values()) {
+      ParamLayout.Segments s = layout.of(mask.layer());
+      mask.zeroPruned(out, Math.toIntExact(s.weightOffset()), Math.toIntExact(s.biasOffset()));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package org.relief.model.prune;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.relief.model.net.LayerKind;
 import org.relief.model.net.NetworkTopology;
 import org.relief.model.net.ParamLayout;
@@ -78,17 +79,26 @@ public final class PruningStep {
     return masks;
   }
 
-  /** Dead units lose everything; every other unit keeps its cumulative-alpha prefix. */
+  /**
+   * Dead units lose everything; every other unit keeps its cumulative-alpha prefix. Units are
+   * independent, so they are selected in parallel (each writes only its own rows).
+   */
   static LayerMask select(PrunableLayer layer, ConnectionScores scores, LayerActivity activity, double alpha) {
     int inputs = layer.inputs();
     int k2 = layer.weightsPerConnection();
     boolean[] weights = new boolean[Math.toIntExact(layer.weightCount())];
     boolean[] biases = new boolean[layer.outputs()];
-    for (int j = 0; j < layer.outputs(); j++) {
+    IntStream.range(0, layer.outputs()).parallel().forEach(j -> {
       if (activity.outputAbsSum(j) == 0.0) {
-        continue; // dead unit: all incoming connections and the bias go
+        return; // dead unit: all incoming connections and the bias go
       }
-      boolean[] keep = MaskSelector.keep(scores.unit(j), alpha);
+      boolean[] keep;
+      try {
+        keep = MaskSelector.keep(scores.unit(j), alpha);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("layer " + layer.name() + ", unit " + j + ": " + e.getMessage()
+            + " (NaN or infinite weights or activations?)", e);
+      }
       for (int i = 0; i < inputs; i++) {
         if (keep[i]) {
           int start = (j * inputs + i) * k2;
@@ -96,7 +106,7 @@ public final class PruningStep {
         }
       }
       biases[j] = keep[inputs];
-    }
+    });
     return LayerMask.wrap(layer, weights, biases);
   }
 

@@ -1,0 +1,109 @@
+package org.relief.model.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.relief.model.data.ImageDataset;
+import org.relief.model.data.MnistFormat;
+import org.relief.model.data.PruningSet;
+import org.relief.model.net.Architecture;
+import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.ConvScore;
+import org.relief.model.prune.LocalActivitySource;
+import org.relief.model.prune.NetworkMasks;
+import org.relief.model.prune.PruningSettings;
+import org.relief.model.prune.PruningStep;
+
+/**
+ * One pruning step timed against one plain inference forward pass over the same N
+ * Fashion-MNIST training images, in the same JVM, after warm-up (at least 3 runs and 2 s);
+ * the median of alternating repetitions of each (by default as many as fit in about 5 s). The network is freshly initialised (seed 42): the cost of
+ * a step does not depend on how well the network is trained.
+ */
+public final class PruneStepBenchmark {
+  /** Warm-up runs at least this many steps and this long, so the JIT has compiled the hot loops. */
+  private static final int WARMUP_RUNS = 3;
+  private static final double WARMUP_SECONDS = 2.0;
+  /** With repeats = 0 the benchmark times about this long, between 5 and 201 repetitions. */
+  private static final double AUTO_SECONDS = 5.0;
+
+  /** Medians in seconds; {@link #line()} is the command-line contract's output. */
+  public record Result(String model, int examples, ConvScore score, double pruneSeconds, double forwardSeconds) {
+    public double ratio() {
+      return pruneSeconds / forwardSeconds;
+    }
+
+    public String line() {
+      return String.format(Locale.ROOT, "prune-step model=%s n=%d prune_s=%.4f forward_s=%.4f ratio=%.3f",
+          model, examples, pruneSeconds, forwardSeconds, ratio());
+    }
+  }
+
+  private final Architecture architecture;
+  private final int examples;
+  private final ConvScore score;
+  private final String data;
+  private final int batch;
+  private final int repeats;
+
+  public PruneStepBenchmark(Architecture architecture, int examples, ConvScore score, String data, int batch, int repeats) {
+    if (batch <= 0 || repeats < 0) {
+      throw new org.relief.model.ReliefInputException("--batch must be positive and --repeats >= 0, got " + batch
+          + " and " + repeats);
+    }
+    this.architecture = architecture;
+    this.examples = examples;
+    this.score = score;
+    this.data = data;
+    this.batch = batch;
+    this.repeats = repeats;
+  }
+
+  public Result run() {
+    ImageDataset train = MnistFormat.load(data, "fashion-mnist", "train");
+    architecture.checkInput(train.channels(), train.height(), train.width(), data);
+    NetworkSpec spec = new NetworkSpec(architecture, train.channels(), train.height(), train.width(), train.classes(), 42);
+    ReliefNetwork network = spec.build();
+    INDArray x = train.features(PruningSet.sampleIndices(train.size(), examples, 42), spec.batchShape(examples));
+    LocalActivitySource source = new LocalActivitySource(spec, x, batch, 1);
+    PruningStep step = new PruningStep(new PruningSettings(0.9, 0.95, score));
+    NetworkMasks full = NetworkMasks.full(network.topology());
+
+    long warmupStart = System.nanoTime();
+    int warmups = 0;
+    while (warmups < WARMUP_RUNS || System.nanoTime() - warmupStart < WARMUP_SECONDS * 1e9) {
+      step.run(network, full, source);
+      forward(network, x);
+      warmups++;
+    }
+    double perPair = (System.nanoTime() - warmupStart) / 1e9 / warmups;
+    int n = repeats > 0 ? repeats : (int) Math.max(5, Math.min(201, AUTO_SECONDS / perPair));
+    double[] prune = new double[n];
+    double[] forward = new double[n];
+    for (int r = 0; r < n; r++) {
+      long t0 = System.nanoTime();
+      forward(network, x);
+      long t1 = System.nanoTime();
+      step.run(network, full, source);
+      long t2 = System.nanoTime();
+      forward[r] = (t1 - t0) / 1e9;
+      prune[r] = (t2 - t1) / 1e9;
+    }
+    return new Result(architecture.id(), examples, score, median(prune), median(forward));
+  }
+
+  private void forward(ReliefNetwork network, INDArray x) {
+    long n = x.size(0);
+    for (long start = 0; start < n; start += batch) {
+      network.output(x.get(NDArrayIndex.interval(start, Math.min(n, start + batch))));
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
