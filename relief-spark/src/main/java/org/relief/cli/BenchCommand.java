@@ -55,6 +55,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
       PruneStepBenchmark.Result r = new PruneStepBenchmark(Architecture.fromId(model), examples, ConvScore.fromId(score),
           data, batch, repeats).run();
+      spec.commandLine().getErr().println(r.floorLine());
+      spec.commandLine().getErr().flush();
       PrintWriter out = spec.commandLine().getOut();
       out.println(r.line());
       out.flush();

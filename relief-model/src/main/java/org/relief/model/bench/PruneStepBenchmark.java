@@ -1,6 +1,7 @@
 package org.relief.model.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -8,7 +9,9 @@ import org.relief.model.data.ImageDataset;
 import org.relief.model.data.MnistFormat;
 import org.relief.model.data.PruningSet;
 import org.relief.model.net.Architecture;
+import org.relief.model.net.LayerKind;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.ConvScore;
 import org.relief.model.prune.LocalActivitySource;
@@ -29,8 +32,15 @@ public final class PruneStepBenchmark {
   /** With repeats = 0 the benchmark times about this long, between 5 and 201 repetitions. */
   private static final double AUTO_SECONDS = 5.0;
 
-  /** Medians in seconds; {@link #line()} is the command-line contract's output. */
-  public record Result(String model, int examples, ConvScore score, double pruneSeconds, double forwardSeconds) {
+  /**
+   * Medians in seconds; {@link #line()} is the command-line contract's output.
+   *
+   * @param passesSeconds the bare forward passes a step must make, without any statistics: the
+   *     network up to its last convolution on the network as it stands, then the whole network
+   *     (DESIGN.md "Two passes"); just the whole network if it has no convolution
+   */
+  public record Result(String model, int examples, ConvScore score, double pruneSeconds, double forwardSeconds,
+      double passesSeconds) {
     public double ratio() {
       return pruneSeconds / forwardSeconds;
     }
@@ -38,6 +48,12 @@ public final class PruneStepBenchmark {
     public String line() {
       return String.format(Locale.ROOT, "prune-step model=%s n=%d prune_s=%.4f forward_s=%.4f ratio=%.3f",
           model, examples, pruneSeconds, forwardSeconds, ratio());
+    }
+
+    /** The floor the step cannot go below, for the log: its bare passes against one forward. */
+    public String floorLine() {
+      return String.format(Locale.ROOT, "prune-step model=%s bare_passes_s=%.4f floor_ratio=%.3f (score=%s)",
+          model, passesSeconds, passesSeconds / forwardSeconds, score);
     }
   }
 
@@ -80,18 +96,32 @@ public final class PruneStepBenchmark {
     }
     double perPair = (System.nanoTime() - warmupStart) / 1e9 / warmups;
     int n = repeats > 0 ? repeats : (int) Math.max(5, Math.min(201, AUTO_SECONDS / perPair));
+    List<List<String>> passes = barePasses(network);
     double[] prune = new double[n];
     double[] forward = new double[n];
+    double[] bare = new double[n];
     for (int r = 0; r < n; r++) {
       long t0 = System.nanoTime();
       forward(network, x);
       long t1 = System.nanoTime();
       step.run(network, full, source);
       long t2 = System.nanoTime();
+      for (List<String> pass : passes) {
+        network.forward(x, pass);
+      }
+      long t3 = System.nanoTime();
       forward[r] = (t1 - t0) / 1e9;
       prune[r] = (t2 - t1) / 1e9;
+      bare[r] = (t3 - t2) / 1e9;
     }
-    return new Result(architecture.id(), examples, score, median(prune), median(forward));
+    return new Result(architecture.id(), examples, score, median(prune), median(forward), median(bare));
+  }
+
+  /** The layers each forward pass of a step reaches: convolutions, then everything. */
+  private static List<List<String>> barePasses(ReliefNetwork network) {
+    List<String> convs = network.topology().layersOfKind(LayerKind.CONV).stream().map(PrunableLayer::name).toList();
+    List<String> all = network.topology().layers().stream().map(PrunableLayer::name).toList();
+    return convs.isEmpty() ? List.of(all) : List.of(convs, all);
   }
 
   private void forward(ReliefNetwork network, INDArray x) {
