@@ -19,12 +19,25 @@ public final class ImageDataset implements Serializable {
   private final int classes;
   private final byte[] pixels;
   private final byte[] labels;
+  private final float[] mean;
+  private final float[] std;
 
   /**
+   * Images scaled to [0, 1].
+   *
    * @param name where the data came from, for messages (e.g. the directory)
    * @param labels one class index per image, each in [0, classes)
    */
   public ImageDataset(String name, int channels, int height, int width, int classes, byte[] pixels, byte[] labels) {
+    this(name, channels, height, width, classes, pixels, labels, null, null);
+  }
+
+  /**
+   * Images scaled to [0, 1], then normalised per channel as {@code (x - mean[c]) / std[c]}
+   * when {@code mean} and {@code std} are given (the reference normalises CIFAR this way).
+   */
+  public ImageDataset(String name, int channels, int height, int width, int classes, byte[] pixels, byte[] labels,
+      float[] mean, float[] std) {
     long volume = (long) channels * height * width;
     if (pixels.length != volume * labels.length) {
       throw new ReliefInputException(name + ": " + labels.length + " labels but " + pixels.length / Math.max(1, volume)
@@ -43,6 +56,11 @@ public final class ImageDataset implements Serializable {
     this.classes = classes;
     this.pixels = pixels;
     this.labels = labels;
+    if ((mean == null) != (std == null) || (mean != null && (mean.length != channels || std.length != channels))) {
+      throw new IllegalArgumentException(name + ": normalisation needs one mean and one std per channel");
+    }
+    this.mean = mean == null ? null : mean.clone();
+    this.std = std == null ? null : std.clone();
   }
 
   public String name() {
@@ -77,17 +95,28 @@ public final class ImageDataset implements Serializable {
     return Byte.toUnsignedInt(labels[index]);
   }
 
-  /** The images at {@code indices}, pixel/255, shaped {@code shape} (e.g. [n, C, H, W] or [n, C·H·W]). */
+  /** The images at {@code indices} as floats (see the constructors), shaped {@code shape}, e.g. [n, C, H, W] or [n, C·H·W]. */
   public INDArray features(int[] indices, long... shape) {
     int v = volume();
+    int plane = height * width;
     float[] out = new float[indices.length * v];
     for (int r = 0; r < indices.length; r++) {
       int base = indices[r] * v;
       for (int k = 0; k < v; k++) {
-        out[r * v + k] = Byte.toUnsignedInt(pixels[base + k]) / 255f;
+        float x = Byte.toUnsignedInt(pixels[base + k]) / 255f;
+        if (mean != null) {
+          int c = k / plane;
+          x = (x - mean[c]) / std[c];
+        }
+        out[r * v + k] = x;
       }
     }
     return Nd4j.create(out, shape, 'c');
+  }
+
+  /** The raw byte of pixel {@code k} (C·H·W order) of image {@code index}, for loaders' tests. */
+  public int pixel(int index, int k) {
+    return Byte.toUnsignedInt(pixels[index * volume() + k]);
   }
 
   /** One-hot labels {@code [n, classes]}. */
@@ -108,6 +137,18 @@ public final class ImageDataset implements Serializable {
       System.arraycopy(pixels, indices[r] * v, p, r * v, v);
       l[r] = labels[indices[r]];
     }
-    return new ImageDataset(name, channels, height, width, classes, p, l);
+    return new ImageDataset(name, channels, height, width, classes, p, l, mean, std);
+  }
+
+  /** The first {@code n} examples (all if {@code n} is 0 or at least the size). */
+  public ImageDataset head(int n) {
+    if (n <= 0 || n >= size()) {
+      return this;
+    }
+    int[] first = new int[n];
+    for (int i = 0; i < n; i++) {
+      first[i] = i;
+    }
+    return subset(first);
   }
 }

@@ -15,17 +15,14 @@ public final class MnistFormat {
 
   private MnistFormat() {}
 
-  /** The training and test split of one dataset. */
-  public record Split(ImageDataset train, ImageDataset test) {}
-
   /**
    * Reads both splits.
    *
    * @param dir directory URI
    * @param datasetName for the error message when files are missing ({@code fashion-mnist}, {@code mnist})
    */
-  public static Split load(String dir, String datasetName) {
-    return new Split(load(dir, datasetName, "train"), load(dir, datasetName, "t10k"));
+  public static TrainTest load(String dir, String datasetName) {
+    return new TrainTest(load(dir, datasetName, "train"), load(dir, datasetName, "t10k"));
   }
 
   /** Reads one split: {@code prefix} is {@code train} or {@code t10k}. */

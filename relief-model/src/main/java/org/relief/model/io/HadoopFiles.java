@@ -46,9 +46,17 @@ public final class HadoopFiles {
     }
   }
 
+  /**
+   * The file system of a path. Local files are written without Hadoop's {@code .crc} sidecar
+   * files: Relief's own binary formats carry their own checksums, and users read the rest.
+   */
   public static FileSystem fileSystem(Path path) {
     try {
-      return path.getFileSystem(conf());
+      FileSystem fs = path.getFileSystem(conf());
+      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem) {
+        fs.setWriteChecksum(false);
+      }
+      return fs;
     } catch (IOException e) {
       throw new ReliefInputException("cannot reach the file system of " + path + ": " + e.getMessage(), e);
     }

@@ -1,9 +1,6 @@
 package org.relief.model.net;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -19,6 +16,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.relief.model.ReliefInputException;
+import org.relief.model.config.Identified;
 
 /**
  * The networks Relief knows, built as in the paper's reference code (adekhovich/NNrelief,
@@ -28,7 +26,7 @@ import org.relief.model.ReliefInputException;
  * <p>Layer names follow the reference's parameter names ({@code fc1}, {@code conv1}, …) so
  * that fixtures, masks and reports line up with it.
  */
-public enum Architecture {
+public enum Architecture implements Identified {
   /** LeNet-300-100: 784-300-100-10, fully connected. */
   LENET_300_100("lenet300-100", true, 1, 28, 28) {
     @Override
@@ -72,6 +70,7 @@ public enum Architecture {
   abstract List<Layer> layers(NetworkSpec spec);
 
   /** The name used in config files and on the command line, e.g. {@code lenet300-100}. */
+  @Override
   public String id() {
     return id;
   }
@@ -83,13 +82,7 @@ public enum Architecture {
 
   /** Looks an architecture up by its {@link #id()}; the error lists the known ones. */
   public static Architecture fromId(String id) {
-    for (Architecture a : values()) {
-      if (a.id.equals(id.toLowerCase(Locale.ROOT))) {
-        return a;
-      }
-    }
-    throw new ReliefInputException("unknown architecture '" + id + "'; known: "
-        + Arrays.stream(values()).map(Architecture::id).collect(Collectors.joining(", ")));
+    return Identified.parse(values(), id, "architecture");
   }
 
   /**
@@ -103,7 +96,11 @@ public enum Architecture {
     }
   }
 
-  /** The DL4J configuration with the given updater and L2 weight decay (0 for none). */
+  /**
+   * The DL4J configuration with the given updater and L2 weight decay on weights and biases
+   * (0 for none): {@code wd·p} is added to each gradient before the updater, as PyTorch's
+   * {@code weight_decay} does.
+   */
   public MultiLayerConfiguration configuration(NetworkSpec spec, IUpdater updater, double l2) {
     checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
@@ -112,6 +109,7 @@ public enum Architecture {
         .weightInit(WeightInit.RELU)
         .updater(updater)
         .l2(l2)
+        .l2Bias(l2)
         .list();
     for (Layer layer : layers(spec)) {
       list.layer(layer);

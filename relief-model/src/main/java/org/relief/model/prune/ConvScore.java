@@ -1,15 +1,13 @@
 package org.relief.model.prune;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-import org.relief.model.ReliefInputException;
+import org.relief.model.config.Identified;
 
 /**
  * How a convolution connection (a kernel slice {@code K_ji}) is scored (DESIGN.md
  * "Convolution"). Dense layers always use {@code |W_ji|·mean_n|x_ni|}, which all three
  * variants reduce to on a 1×1 map.
  */
-public enum ConvScore {
+public enum ConvScore implements Identified {
   /** The paper's definition: {@code mean_n ‖ |K_ji| ⋆ |x_ni| ‖_F}; bias {@code |b_j|·√(Ho·Wo)}. */
   FROBENIUS("frobenius"),
   /** The reference code's LeNet-5 variant: sum over output positions of {@code |K_ji| ⋆ mean_n|x_ni|}; bias {@code |b_j|·Ho·Wo}. */
@@ -23,6 +21,7 @@ public enum ConvScore {
     this.id = id;
   }
 
+  @Override
   public String id() {
     return id;
   }
@@ -33,13 +32,7 @@ public enum ConvScore {
   }
 
   public static ConvScore fromId(String id) {
-    for (ConvScore s : values()) {
-      if (s.id.equals(id)) {
-        return s;
-      }
-    }
-    throw new ReliefInputException("unknown convolution score '" + id + "'; known: "
-        + Arrays.stream(values()).map(ConvScore::id).collect(Collectors.joining(", ")));
+    return Identified.parse(values(), id, "convolution score");
   }
 
   @Override

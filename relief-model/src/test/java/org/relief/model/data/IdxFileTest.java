@@ -73,8 +73,8 @@ class IdxFileTest {
     writeDataset(plain, 5, false);
     writeDataset(gz, 5, true);
 
-    MnistFormat.Split a = MnistFormat.load(plain.toUri().toString(), "mnist");
-    MnistFormat.Split b = MnistFormat.load(gz.toString(), "mnist");
+    TrainTest a = MnistFormat.load(plain.toUri().toString(), "mnist");
+    TrainTest b = MnistFormat.load(gz.toString(), "mnist");
 
     assertEquals(5, a.train().size());
     assertEquals(3, a.test().size());

@@ -1,0 +1,222 @@
+package org.relief.model.experiment;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.relief.model.ReliefInputException;
+import org.relief.model.config.ExperimentSettings;
+import org.relief.model.io.HadoopFiles;
+import org.relief.model.net.NetworkTopology;
+import org.relief.model.prune.MaskFile;
+import org.relief.model.prune.NetworkMasks;
+
+/**
+ * The output directory of one run, on any Hadoop file system:
+ *
+ * <pre>
+ * config.conf            the resolved configuration (written first)
+ * init/model.zip         the network at initialisation (rewinding goes back to it)
+ * iter-000/model.zip     the trained dense network; iter-000/masks.bin keeps everything
+ * iter-00k/model.zip     the network after pruning step k and retraining (DL4J model)
+ * iter-00k/masks.bin     its masks ({@link MaskFile})
+ * iterations.csv         one row per completed iteration: the commit record
+ * _SUCCESS               written last
+ * </pre>
+ *
+ * Every file is written atomically (temporary name, then rename). An iteration counts as done
+ * when its row is in {@code iterations.csv}, which is rewritten after its files; a run killed
+ * at any moment resumes from the last row. A directory holding a finished run is never touched
+ * without {@code overwrite}; neither is one holding another configuration's unfinished run, or
+ * anything that is not a Relief run.
+ */
+public final class RunDirectory {
+  static final String CONFIG = "config.conf";
+  static final String TABLE = "iterations.csv";
+  static final String SUCCESS = "_SUCCESS";
+
+  private final Path root;
+  private final FileSystem fs;
+  private final boolean resumed;
+
+  private RunDirectory(Path root, FileSystem fs, boolean resumed) {
+    this.root = root;
+    this.fs = fs;
+    this.resumed = resumed;
+  }
+
+  /**
+   * Opens the directory for a run of {@code settings}: a new run, or the continuation of an
+   * unfinished run of the same experiment (every key equal but the output location).
+   */
+  public static RunDirectory open(String uri, ExperimentSettings settings, boolean overwrite) {
+    String config = settings.rendered();
+    Path root = HadoopFiles.path(uri);
+    FileSystem fs = HadoopFiles.fileSystem(root);
+    try {
+      if (fs.exists(root)) {
+        if (!fs.getFileStatus(root).isDirectory()) {
+          throw new ReliefInputException("output " + root + " exists and is a file, not a directory");
+        }
+        if (overwrite) {
+          fs.delete(root, true);
+        } else if (fs.exists(new Path(root, SUCCESS))) {
+          throw new ReliefInputException("output directory " + root + " already holds a finished run (" + SUCCESS
+              + "); pass --overwrite to replace it, or choose another experiment.output");
+        } else if (fs.exists(new Path(root, CONFIG))) {
+          String stored = read(fs, new Path(root, CONFIG));
+          if (!settings.sameExperimentAs(stored)) {
+            throw new ReliefInputException("output directory " + root + " holds an unfinished run of a different "
+                + "configuration (" + firstDifference(stored, config) + "); pass --overwrite to start over");
+          }
+          return new RunDirectory(root, fs, true);
+        } else if (fs.listStatus(root).length > 0) {
+          throw new ReliefInputException("output directory " + root + " is not empty and holds no Relief run; "
+              + "choose another experiment.output or pass --overwrite");
+        }
+      }
+      fs.mkdirs(root);
+      RunDirectory dir = new RunDirectory(root, fs, false);
+      dir.writeText(CONFIG, config);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("preparing output directory " + root, e);
+    }
+  }
+
+  public String uri() {
+    return root.toString();
+  }
+
+  /** True if this continues an unfinished run. */
+  public boolean resumed() {
+    return resumed;
+  }
+
+  public boolean finished() {
+    return exists(SUCCESS);
+  }
+
+  /** The completed iterations so far (empty for a new run). */
+  public IterationTable table(boolean withTop5) {
+    if (!exists(TABLE)) {
+      return new IterationTable(withTop5);
+    }
+    return IterationTable.parse(readText(TABLE), new Path(root, TABLE).toString());
+  }
+
+  /** Commits the table: the iterations in it are done. */
+  public void writeTable(IterationTable table) {
+    writeText(TABLE, table.toCsv());
+  }
+
+  public void writeInitial(MultiLayerNetwork network) {
+    writeModel("init/model.zip", network);
+  }
+
+  public float[] readInitialParams() {
+    return readParams("init/model.zip");
+  }
+
+  public void writeIteration(int iteration, NetworkMasks masks, MultiLayerNetwork network) {
+    MaskFile.write(masks, new Path(root, iterationDir(iteration) + "/masks.bin").toString());
+    writeModel(iterationDir(iteration) + "/model.zip", network);
+  }
+
+  public NetworkMasks readMasks(int iteration, NetworkTopology topology) {
+    return MaskFile.read(new Path(root, iterationDir(iteration) + "/masks.bin").toString(), topology);
+  }
+
+  public float[] readParams(int iteration) {
+    return readParams(iterationDir(iteration) + "/model.zip");
+  }
+
+  /** Writes {@code _SUCCESS}: the run is finished. */
+  public void markSuccess() {
+    writeText(SUCCESS, "");
+  }
+
+  static String iterationDir(int iteration) {
+    return String.format(Locale.ROOT, "iter-%03d", iteration);
+  }
+
+  private boolean exists(String name) {
+    try {
+      return fs.exists(new Path(root, name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeText(String name, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    try {
+      HadoopFiles.writeAtomically(new Path(root, name), out -> out.write(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + new Path(root, name), e);
+    }
+  }
+
+  private String readText(String name) {
+    try {
+      return read(fs, new Path(root, name));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + new Path(root, name), e);
+    }
+  }
+
+  private void writeModel(String name, MultiLayerNetwork network) {
+    Path path = new Path(root, name);
+    try {
+      fs.mkdirs(path.getParent());
+      // ModelSerializer closes the stream it is given; the atomic writer closes it itself
+      HadoopFiles.writeAtomically(path, out -> ModelSerializer.writeModel(network, new FilterOutputStream(out) {
+        @Override
+        public void close() throws IOException {
+          flush();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+        }
+      }, false));
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + path, e);
+    }
+  }
+
+  private float[] readParams(String name) {
+    Path path = new Path(root, name);
+    try (InputStream in = fs.open(path)) {
+      return ModelSerializer.restoreMultiLayerNetwork(in, false).params().toFloatVector();
+    } catch (IOException e) {
+      throw new ReliefInputException(path + ": cannot read the saved network (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static String read(FileSystem fs, Path path) throws IOException {
+    try (InputStream in = fs.open(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String firstDifference(String stored, String current) {
+    String[] a = stored.split("\n");
+    String[] b = current.split("\n");
+    for (int i = 0; i < Math.max(a.length, b.length); i++) {
+      String x = i < a.length ? a[i].trim() : "";
+      String y = i < b.length ? b[i].trim() : "";
+      if (!x.equals(y)) {
+        return "stored '" + x + "' vs now '" + y + "'";
+      }
+    }
+    return "same keys, different layout";
+  }
+}

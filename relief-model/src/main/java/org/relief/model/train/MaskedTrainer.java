@@ -1,0 +1,152 @@
+package org.relief.model.train;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.relief.model.data.ImageDataset;
+import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.SequentialNetwork;
+
+/**
+ * Trains a network for one phase (pretraining, or retraining after a pruning step) with its
+ * masks held at zero, and keeps the weights of the epoch the checkpoint rule picks.
+ *
+ * <p>Every phase starts a fresh optimiser and learning-rate schedule, as the reference does
+ * after each pruning step. The data order of each epoch comes from the seed, the phase name and
+ * the epoch number, so a resumed run sees the same batches as an uninterrupted one.
+ */
+public final class MaskedTrainer {
+  private static final int EVAL_BATCH = 500;
+
+  /** What to train: a name for logs and seeding, epochs, and the epochs where the rate drops. */
+  public record Phase(String name, int epochs, List<Integer> milestones) {
+    public Phase {
+      milestones = List.copyOf(milestones);
+    }
+  }
+
+  /** One finished epoch, for progress reporting. */
+  public record EpochReport(String phase, int epoch, int epochs, double loss, double selectionAccuracy, double seconds) {}
+
+  /** Receives each finished epoch. */
+  @FunctionalInterface
+  public interface EpochListener {
+    void epochDone(EpochReport report);
+  }
+
+  /**
+   * @param params the kept weights (masked)
+   * @param selectedEpoch the epoch they are from (0 = the starting weights, with no epochs)
+   * @param selectionAccuracy their accuracy on the selection set, percent (NaN without one)
+   */
+  public record Result(float[] params, int selectedEpoch, double selectionAccuracy) {}
+
+  private final NetworkSpec spec;
+  private final OptimizerKind optimizer;
+  private final double learningRate;
+  private final double momentum;
+  private final double weightDecay;
+  private final double gamma;
+  private final int batchSize;
+  private final boolean shuffle;
+  private final long seed;
+
+  public MaskedTrainer(NetworkSpec spec, OptimizerKind optimizer, double learningRate, double momentum,
+      double weightDecay, double gamma, int batchSize, boolean shuffle, long seed) {
+    this.spec = spec;
+    this.optimizer = optimizer;
+    this.learningRate = learningRate;
+    this.momentum = momentum;
+    this.weightDecay = weightDecay;
+    this.gamma = gamma;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.seed = seed;
+  }
+
+  /**
+   * Trains from {@code start}, masked by {@code flatMask}.
+   *
+   * @param selection the examples the checkpoint rule measures (validation or test split), or
+   *     null to keep the last epoch
+   */
+  public Result train(Phase phase, float[] start, float[] flatMask, ImageDataset data, ImageDataset selection,
+      EpochListener listener) {
+    float[] masked = start.clone();
+    for (int k = 0; k < masked.length; k++) {
+      masked[k] *= flatMask[k];
+    }
+    if (phase.epochs() == 0) {
+      return new Result(masked, 0, Double.NaN);
+    }
+    IUpdater updater = LearningRate.updater(optimizer, learningRate, momentum, phase.milestones(), gamma);
+    MultiLayerConfiguration conf = spec.architecture().configuration(spec, updater, weightDecay);
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init(Nd4j.createFromArray(masked).reshape(1, masked.length), false);
+    if (!MaskEnforcer.isFull(flatMask)) {
+      net.setListeners(new MaskEnforcer(flatMask));
+    }
+    SequentialNetwork view = SequentialNetwork.wrap(spec, net);
+
+    float[] best = null;
+    int bestEpoch = 0;
+    double bestAccuracy = Double.NEGATIVE_INFINITY;
+    for (int epoch = 1; epoch <= phase.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      double loss = trainEpoch(net, phase, epoch, data);
+      net.incrementEpochCount();
+      double accuracy = selection == null ? Double.NaN : Accuracy.of(view, selection, EVAL_BATCH).top1();
+      if (selection != null && accuracy > bestAccuracy) {
+        bestAccuracy = accuracy;
+        best = view.params();
+        bestEpoch = epoch;
+      }
+      listener.epochDone(new EpochReport(phase.name(), epoch, phase.epochs(), loss, accuracy, (System.nanoTime() - t0) / 1e9));
+    }
+    if (selection == null) {
+      return new Result(view.params(), phase.epochs(), Double.NaN);
+    }
+    return new Result(best, bestEpoch, bestAccuracy);
+  }
+
+  /** One pass over the data in seeded order; returns the mean training loss. */
+  private double trainEpoch(MultiLayerNetwork net, Phase phase, int epoch, ImageDataset data) {
+    int n = data.size();
+    int[] order = order(n, phase.name(), epoch);
+    double lossSum = 0;
+    for (int start = 0; start < n; start += batchSize) {
+      int b = Math.min(batchSize, n - start);
+      int[] idx = new int[b];
+      System.arraycopy(order, start, idx, 0, b);
+      net.fit(new DataSet(data.features(idx, spec.batchShape(b)), data.oneHotLabels(idx)));
+      double loss = net.score();
+      if (!Double.isFinite(loss)) {
+        throw new TrainingDivergedException("training diverged: loss " + loss + " in " + phase.name() + ", epoch "
+            + epoch + ", batch " + (start / batchSize + 1) + " (learning rate " + learningRate + " too high?)");
+      }
+      lossSum += loss * b;
+    }
+    return lossSum / n;
+  }
+
+  private int[] order(int n, String phase, int epoch) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      SplittableRandom random = new SplittableRandom(seed ^ (31L * phase.hashCode() + epoch) * 0x9E3779B97F4A7C15L);
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+}

@@ -1,0 +1,176 @@
+package org.relief.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relief.model.net.Architecture;
+import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.MaskFile;
+import org.relief.model.prune.NetworkMasks;
+
+/**
+ * {@code relief run} end to end on real Fashion-MNIST (a subset: seconds, not minutes): the
+ * files, the columns, falling remaining %, zeros in the saved model, determinism, resume.
+ */
+class RunCommandTest {
+  static final String DATA = System.getProperty("relief.fashion-mnist.dir", "/usr/share/datasets/fashion-mnist");
+  @TempDir static Path shared;
+  static Path firstRun;
+  static CliRun first;
+
+  static Path conf(Path dir, String output) throws IOException {
+    Path conf = dir.resolve("experiment.conf");
+    Files.writeString(conf, """
+        relief {
+          experiment { name = "it", output = "%s", seed = 3 }
+          network.architecture = "lenet300-100"
+          dataset { name = "fashion-mnist", path = "%s", train-subset = 3000, test-subset = 1000 }
+          prune { iterations = 2, alpha-fc = 0.95, pruning-set-size = 300, batch-size = 300 }
+          train {
+            pretrain-epochs = 1, retrain-epochs = 1, batch-size = 100, validation-size = 500
+            pretrain-milestones = [], retrain-milestones = []
+          }
+        }
+        """.formatted(output, DATA));
+    return conf;
+  }
+
+  @BeforeAll
+  static void runOnce() throws IOException {
+    assumeTrue(Files.isDirectory(Path.of(DATA)), "Fashion-MNIST is absent at " + DATA
+        + ": apt-get install -y dataset-fashion-mnist");
+    firstRun = shared.resolve("first");
+    first = CliRun.of("run", conf(shared, firstRun.toString()).toString());
+  }
+
+  @Test
+  void printsTheOutputDirectoryLastAndWritesEveryFile() {
+    assertEquals(0, first.exit(), first.toString());
+    assertEquals(firstRun.toUri().toString().replaceAll("/$", "").replace("file:///", "file:/"), first.lastLine());
+    for (String f : List.of("config.conf", "iterations.csv", "_SUCCESS", "init/model.zip", "iter-000/model.zip",
+        "iter-001/masks.bin", "iter-001/model.zip", "iter-002/masks.bin", "iter-002/model.zip")) {
+      assertTrue(Files.isRegularFile(firstRun.resolve(f)), f + " missing");
+    }
+  }
+
+  @Test
+  void theIterationTableHasTheReferenceColumnsAndRemainingFalls() throws IOException {
+    List<String> lines = Files.readAllLines(firstRun.resolve("iterations.csv"));
+    List<String> header = Arrays.asList(lines.get(0).split(","));
+    assertTrue(header.containsAll(List.of("seed", "iter", "acc_pruned", "acc_retrained", "cr", "remaining_percent",
+        "architecture", "flops", "remaining", "remaining_weights", "remaining_biases", "prune_s", "retrain_s", "eval_s",
+        "checkpoint", "training")), header.toString());
+    assertFalse(header.contains("top5_pruned"), "top-5 only with more than 10 classes");
+    assertEquals(4, lines.size(), "header + iterations 0, 1, 2");
+    int col = header.indexOf("remaining_percent");
+    double[] remaining = lines.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[col])).toArray();
+    assertEquals(100.0, remaining[0]);
+    assertTrue(remaining[1] < remaining[0] && remaining[2] < remaining[1], Arrays.toString(remaining));
+    int acc = header.indexOf("acc_retrained");
+    assertTrue(Double.parseDouble(lines.get(2).split(",")[acc]) > 60, "a trained LeNet-300-100 on Fashion-MNIST");
+  }
+
+  @Test
+  void prunedWeightsAreZeroInTheSavedModel() throws IOException {
+    ReliefNetwork shape = new NetworkSpec(Architecture.LENET_300_100, 1, 28, 28, 10, 0).build();
+    NetworkMasks masks = MaskFile.read(firstRun.resolve("iter-002/masks.bin").toString(), shape.topology());
+    MultiLayerNetwork saved;
+    try (InputStream in = Files.newInputStream(firstRun.resolve("iter-002/model.zip"))) {
+      saved = ModelSerializer.restoreMultiLayerNetwork(in, false);
+    }
+    float[] params = saved.params().toFloatVector();
+    float[] mask = masks.toFlat(shape.layout());
+    long pruned = 0;
+    for (int k = 0; k < params.length; k++) {
+      if (mask[k] == 0f) {
+        pruned++;
+        assertEquals(0f, params[k], "pruned parameter " + k);
+      }
+    }
+    assertTrue(pruned > params.length / 2, "most of the network is pruned after two steps");
+  }
+
+  @Test
+  void theSameSeedGivesTheSameMasks() throws IOException {
+    Path again = shared.resolve("again");
+    Files.createDirectories(shared.resolve("conf-again"));
+    CliRun second = CliRun.of("run", conf(shared.resolve("conf-again"), again.toString()).toString());
+    assertEquals(0, second.exit(), second.toString());
+    for (String it : List.of("iter-001", "iter-002")) {
+      assertEquals(MaskFile.read(firstRun.resolve(it + "/masks.bin").toString()),
+          MaskFile.read(again.resolve(it + "/masks.bin").toString()), it);
+    }
+    assertEquals(column(firstRun, "acc_retrained"), column(again, "acc_retrained"));
+  }
+
+  @Test
+  void aKilledRunResumesFromItsLastCompletedIteration() throws IOException {
+    Path killed = shared.resolve("killed");
+    copy(firstRun, killed);
+    // as if the process died while retraining iteration 2: its row and _SUCCESS were never written
+    Files.delete(killed.resolve("_SUCCESS"));
+    List<String> lines = Files.readAllLines(killed.resolve("iterations.csv"));
+    Files.write(killed.resolve("iterations.csv"), lines.subList(0, lines.size() - 1));
+    Files.createDirectories(shared.resolve("conf-killed"));
+    // a copied run directory resumes: only experiment.output differs from its config.conf
+    Path conf = conf(shared.resolve("conf-killed"), killed.toString());
+
+    CliRun resumed = CliRun.of("run", conf.toString());
+
+    assertEquals(0, resumed.exit(), resumed.toString());
+    assertTrue(Files.exists(killed.resolve("_SUCCESS")));
+    assertEquals(4, Files.readAllLines(killed.resolve("iterations.csv")).size());
+    assertEquals(MaskFile.read(firstRun.resolve("iter-002/masks.bin").toString()),
+        MaskFile.read(killed.resolve("iter-002/masks.bin").toString()),
+        "resuming gives the masks of the uninterrupted run");
+  }
+
+  @Test
+  void aFinishedRunIsNotTouchedAgain() throws IOException {
+    String before = Files.readString(firstRun.resolve("iterations.csv"));
+    long modified = Files.getLastModifiedTime(firstRun.resolve("iter-002/model.zip")).toMillis();
+
+    CliRun again = CliRun.of("run", shared.resolve("experiment.conf").toString());
+
+    assertEquals(Relief.EXIT_INPUT, again.exit(), again.toString());
+    assertTrue(again.err().contains("already holds a finished run") && again.err().contains("--overwrite"), again.err());
+    assertEquals(1, again.err().strip().lines().count(), again.err());
+    assertEquals(before, Files.readString(firstRun.resolve("iterations.csv")));
+    assertEquals(modified, Files.getLastModifiedTime(firstRun.resolve("iter-002/model.zip")).toMillis());
+  }
+
+  static List<String> column(Path run, String name) throws IOException {
+    List<String> lines = Files.readAllLines(run.resolve("iterations.csv"));
+    int col = Arrays.asList(lines.get(0).split(",")).indexOf(name);
+    return lines.stream().skip(1).map(l -> l.split(",")[col]).collect(Collectors.toList());
+  }
+
+  static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
