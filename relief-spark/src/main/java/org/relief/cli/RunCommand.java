@@ -8,7 +8,11 @@ import org.apache.hadoop.fs.Path;
 import org.relief.model.config.ExperimentConfig;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.experiment.IterativePruning;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.relief.model.io.HadoopFiles;
+import org.relief.spark.SparkExecution;
+import org.relief.spark.SparkRuntime;
+import org.relief.spark.SparkSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -40,8 +44,17 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     Config config = ExperimentConfig.load(file, overrides);
     ExperimentSettings settings = ExperimentSettings.from(config);
+    SparkSettings spark = SparkSettings.from(config);
     LOG.info("{}", settings);
-    String output = IterativePruning.local(settings).run(overwrite);
+    LOG.info("{}", spark);
+    String output;
+    if (spark.needsSpark()) {
+      try (JavaSparkContext sc = SparkRuntime.start(spark, "relief run " + settings.experiment().name())) {
+        output = new IterativePruning(settings, new SparkExecution(sc, spark)).run(overwrite);
+      }
+    } else {
+      output = IterativePruning.local(settings).run(overwrite);
+    }
     Path path = HadoopFiles.path(output);
     spec.commandLine().getOut().println(HadoopFiles.fileSystem(path).makeQualified(path));
     spec.commandLine().getOut().flush();

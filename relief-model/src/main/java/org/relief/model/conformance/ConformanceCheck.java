@@ -10,6 +10,7 @@ import org.relief.model.net.Architecture;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.ActivitySource;
 import org.relief.model.prune.ConvScore;
 import org.relief.model.prune.LayerMask;
 import org.relief.model.prune.LocalActivitySource;
@@ -44,9 +45,21 @@ public final class ConformanceCheck {
     }
   }
 
+  /** Makes the activity source the step runs on, for the fixture's network and pruning set. */
+  @FunctionalInterface
+  public interface Sources {
+    ActivitySource forExamples(NetworkSpec spec, INDArray examples);
+  }
+
   private ConformanceCheck() {}
 
+  /** The check in this JVM. */
   public static Report run(String dir) {
+    return run(dir, (spec, examples) -> new LocalActivitySource(spec, examples, (int) examples.size(0), 1));
+  }
+
+  /** The check with statistics from {@code sources} (e.g. sharded over Spark executors). */
+  public static Report run(String dir, Sources sources) {
     Fixture fixture = Fixture.open(dir);
     Architecture architecture = architecture(fixture);
     ConvScore score = ConvScore.SUM; // the reference scores LeNet-5's convolutions by summing over positions
@@ -71,7 +84,7 @@ public final class ConformanceCheck {
     INDArray examples = Nd4j.create(input.values(), spec.batchShape((int) n), 'c');
 
     PruningStep.Outcome outcome = new PruningStep(new PruningSettings(settings.alphaConv(), settings.alphaFc(), score))
-        .run(network, NetworkMasks.full(network.topology()), new LocalActivitySource(spec, examples, (int) n, 1));
+        .run(network, NetworkMasks.full(network.topology()), sources.forExamples(spec, examples));
 
     List<TensorResult> results = new ArrayList<>();
     compare(fixture, network, group(fixture, "masks_after"), "after", outcome.masks(), results);

@@ -6,6 +6,8 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.relief.model.ReliefInputException;
 import org.relief.model.io.HadoopFiles;
 
@@ -19,6 +21,8 @@ import org.relief.model.io.HadoopFiles;
 public final class IdxFile {
   static final int IMAGES_MAGIC = 0x00000803;
   static final int LABELS_MAGIC = 0x00000801;
+  /** Big-endian float32 of any rank (the low byte holds the rank). */
+  static final int FLOATS_MAGIC = 0x00000D00;
 
   private IdxFile() {}
 
@@ -57,6 +61,57 @@ public final class IdxFile {
         throw new ReliefInputException(path + ": negative label count " + count);
       }
       return readBody(in, path, count);
+    } catch (IOException e) {
+      throw ioError(path, e);
+    }
+  }
+
+  /**
+   * Writes examples as an uncompressed IDX file of big-endian float32 (type {@code 0x0D}), with
+   * the array's own dimensions; {@link #readFloatRange} reads any block of it back with one seek.
+   */
+  public static void writeFloats(java.io.OutputStream out, INDArray examples) throws IOException {
+    long[] shape = examples.shape();
+    java.io.DataOutputStream data = new java.io.DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
+    data.writeInt(FLOATS_MAGIC | shape.length);
+    for (long d : shape) {
+      data.writeInt(Math.toIntExact(d));
+    }
+    java.nio.FloatBuffer values = examples.dup('c').data().asNioFloat();
+    for (long k = 0; k < examples.length(); k++) {
+      data.writeFloat(values.get((int) k));
+    }
+    data.flush();
+  }
+
+  /** Examples {@code from} (inclusive) to {@code to} (exclusive) of a file written by {@link #writeFloats}. */
+  public static INDArray readFloatRange(Path path, int from, int to) {
+    try (org.apache.hadoop.fs.FSDataInputStream in = HadoopFiles.fileSystem(path).open(path)) {
+      int magic = readHeaderInt(in, path);
+      int rank = magic & 0xff;
+      if ((magic & ~0xff) != FLOATS_MAGIC || rank < 1) {
+        throw new ReliefInputException(path + ": not an IDX float file (magic number 0x" + hex(magic) + ")");
+      }
+      long[] shape = new long[rank];
+      for (int d = 0; d < rank; d++) {
+        shape[d] = readHeaderInt(in, path);
+      }
+      if (from < 0 || to > shape[0] || from > to) {
+        throw new IllegalArgumentException(path + " holds " + shape[0] + " examples, asked for [" + from + ", " + to + ")");
+      }
+      long volume = 1;
+      for (int d = 1; d < rank; d++) {
+        volume *= shape[d];
+      }
+      in.seek(4L * (1 + rank) + 4L * from * volume);
+      byte[] bytes = new byte[Math.toIntExact(4 * (to - from) * volume)];
+      in.readFully(bytes);
+      float[] values = new float[bytes.length / 4];
+      java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(values); // big-endian, as IDX is
+      shape[0] = to - from;
+      return Nd4j.create(values, shape, 'c');
+    } catch (EOFException e) {
+      throw new ReliefInputException(path + ": truncated");
     } catch (IOException e) {
       throw ioError(path, e);
     }

@@ -114,6 +114,15 @@ public final class ImageDataset implements Serializable {
     return Nd4j.create(out, shape, 'c');
   }
 
+  /** 0, 1, …, size − 1: every example, in order. */
+  public int[] allIndices() {
+    int[] all = new int[size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
   /** The raw byte of pixel {@code k} (C·H·W order) of image {@code index}, for loaders' tests. */
   public int pixel(int index, int k) {
     return Byte.toUnsignedInt(pixels[index * volume() + k]);
@@ -145,10 +154,6 @@ public final class ImageDataset implements Serializable {
     if (n <= 0 || n >= size()) {
       return this;
     }
-    int[] first = new int[n];
-    for (int i = 0; i < n; i++) {
-      first[i] = i;
-    }
-    return subset(first);
+    return subset(java.util.Arrays.copyOf(allIndices(), n));
   }
 }

@@ -9,11 +9,10 @@ import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.SequentialNetwork;
 import org.relief.model.prune.ActivitySource;
-import org.relief.model.prune.LocalActivitySource;
 import org.relief.model.prune.NetworkMasks;
 import org.relief.model.prune.PruningStep;
 import org.relief.model.train.Accuracy;
-import org.relief.model.train.MaskedTrainer;
+import org.relief.model.train.PhaseTrainer;
 
 /**
  * The paper's experiment in one JVM (DESIGN.md "What a user does", items 1–2): train the
@@ -21,39 +20,23 @@ import org.relief.model.train.MaskedTrainer;
  * weights, retrain with the masks held at zero, evaluate, and record a row. Progress goes to
  * the log; results to a {@link RunDirectory}, resumable after a crash.
  *
- * <p>Which data the statistics come from is pluggable ({@link ActivitySources}), so the Spark
- * layer can compute them on executors; everything else is the same code.
+ * <p>Where the statistics and the training run is an {@link Execution}: this JVM, or a Spark
+ * cluster; everything else is the same code.
  */
 public final class IterativePruning {
   private static final int EVAL_BATCH = 500;
 
-  /** Makes the activity source for a pruning set; the local one loops in this JVM. */
-  @FunctionalInterface
-  public interface ActivitySources {
-    ActivitySource forPruningSet(NetworkSpec spec, ImageDataset pruningSet, int batchSize);
-
-    static ActivitySources local() {
-      return (spec, set, batch) -> new LocalActivitySource(spec, set.features(allIndices(set), spec.batchShape(set.size())),
-          batch, 1);
-    }
-  }
-
   private final ExperimentSettings settings;
-  private final ActivitySources sources;
-  private final String training;
+  private final Execution execution;
 
-  /**
-   * @param training what the iteration table records in its {@code training} column
-   */
-  public IterativePruning(ExperimentSettings settings, ActivitySources sources, String training) {
+  public IterativePruning(ExperimentSettings settings, Execution execution) {
     this.settings = settings;
-    this.sources = sources;
-    this.training = training;
+    this.execution = execution;
   }
 
   /** A run entirely in this JVM. */
   public static IterativePruning local(ExperimentSettings settings) {
-    return new IterativePruning(settings, ActivitySources.local(), "local");
+    return new IterativePruning(settings, Execution.local());
   }
 
   /**
@@ -77,8 +60,7 @@ public final class IterativePruning {
     boolean top5 = kind.classes() > 10;
     IterationTable table = dir.table(top5);
     SequentialNetwork network = (SequentialNetwork) spec.build();
-    MaskedTrainer trainer = new MaskedTrainer(spec, t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay(),
-        t.gamma(), t.batchSize(), t.shuffle(), e.seed());
+    PhaseTrainer trainer = execution.trainer(spec, t, e.seed(), dir.uri());
     int done = table.isEmpty() ? -1 : table.last().iter();
     RunProgress progress = new RunProgress(e.name(), p.iterations(),
         (done < 0 ? t.pretrainEpochs() : 0) + (p.iterations() - Math.max(done, 0)) * t.retrainEpochs());
@@ -90,7 +72,8 @@ public final class IterativePruning {
       dir.writeInitial(network.dl4j());
       masks = NetworkMasks.full(network.topology());
       progress.message("training the dense network for " + t.pretrainEpochs() + " epochs; output " + dir.uri());
-      MaskedTrainer.Result dense = trainer.train(new MaskedTrainer.Phase("pretrain", t.pretrainEpochs(),
+      execution.phase("training the dense network");
+      PhaseTrainer.Result dense = trainer.train(new PhaseTrainer.Phase("pretrain", t.pretrainEpochs(),
           t.pretrainMilestones()), initial, masks.toFlat(network.layout()), data.train(), data.selection(t.checkpoint()),
           progress);
       network.setParams(dense.params());
@@ -109,10 +92,13 @@ public final class IterativePruning {
       network.setParams(dir.readParams(done));
     }
 
-    ActivitySource source = sources.forPruningSet(spec, data.pruningSet(), p.batchSize());
+    ImageDataset pruningSet = data.pruningSet();
+    ActivitySource source = execution.statistics(spec,
+        pruningSet.features(pruningSet.allIndices(), spec.batchShape(pruningSet.size())), p.batchSize(), dir.uri());
     PruningStep step = new PruningStep(p.step());
     for (int it = done + 1; it <= p.iterations(); it++) {
       progress.startIteration(it, table.last().remainingPercent());
+      execution.phase("iteration " + it + ": pruning step");
       long t0 = System.nanoTime();
       masks = step.run(network, masks, source).masks();
       double pruneSeconds = (System.nanoTime() - t0) / 1e9;
@@ -126,8 +112,9 @@ public final class IterativePruning {
       progress.startIteration(it, census.remainingPercent());
 
       float[] start = p.beforeRetraining() == BeforeRetraining.REWIND ? masks.apply(initial, network.layout()) : pruned;
+      execution.phase("iteration " + it + ": retraining");
       long t2 = System.nanoTime();
-      MaskedTrainer.Result retrained = trainer.train(new MaskedTrainer.Phase("retrain-" + it, t.retrainEpochs(),
+      PhaseTrainer.Result retrained = trainer.train(new PhaseTrainer.Phase("retrain-" + it, t.retrainEpochs(),
           t.retrainMilestones()), start, masks.toFlat(network.layout()), data.train(), data.selection(t.checkpoint()),
           progress);
       double retrainSeconds = (System.nanoTime() - t2) / 1e9;
@@ -145,12 +132,13 @@ public final class IterativePruning {
     return dir.uri();
   }
 
-  private IterationRow row(int iter, Accuracy before, Accuracy after, NetworkCensus census, MaskedTrainer.Result trained,
+  private IterationRow row(int iter, Accuracy before, Accuracy after, NetworkCensus census, PhaseTrainer.Result trained,
       double pruneSeconds, double retrainSeconds, double evalSeconds) {
     return new IterationRow(settings.experiment().seed(), iter, before.top1(), after.top1(), before.top5(), after.top5(),
         census.compressionRatio(), census.remainingPercent(), census.remaining(), census.remainingWeights(),
         census.remainingBiases(), census.architecture(), census.flops(), settings.train().checkpoint().id(),
-        trained.selectedEpoch(), trained.selectionAccuracy(), pruneSeconds, retrainSeconds, evalSeconds, training);
+        trained.selectedEpoch(), trained.selectionAccuracy(), pruneSeconds, retrainSeconds, evalSeconds,
+        execution.trainingMode());
   }
 
   /** The files must hold what the dataset name promises (e.g. 28×28 IDX images for fashion-mnist). */
@@ -159,13 +147,5 @@ public final class IterativePruning {
       throw new ReliefInputException(data.name() + ": images are " + data.channels() + "x" + data.height() + "x"
           + data.width() + ", dataset " + kind.id() + " has " + kind.channels() + "x" + kind.height() + "x" + kind.width());
     }
-  }
-
-  static int[] allIndices(ImageDataset set) {
-    int[] all = new int[set.size()];
-    for (int i = 0; i < all.length; i++) {
-      all[i] = i;
-    }
-    return all;
   }
 }

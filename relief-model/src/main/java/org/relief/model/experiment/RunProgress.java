@@ -2,7 +2,7 @@ package org.relief.model.experiment;
 
 import java.time.Duration;
 import java.util.Locale;
-import org.relief.model.train.MaskedTrainer;
+import org.relief.model.train.PhaseTrainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint set, remaining weights, elapsed time and an estimate of the time left (from the
  * mean epoch time so far over the epochs still planned).
  */
-final class RunProgress implements MaskedTrainer.EpochListener {
+final class RunProgress implements PhaseTrainer.EpochListener {
   private static final Logger LOG = LoggerFactory.getLogger(RunProgress.class);
 
   private final String name;
@@ -35,7 +35,7 @@ final class RunProgress implements MaskedTrainer.EpochListener {
   }
 
   @Override
-  public void epochDone(MaskedTrainer.EpochReport r) {
+  public void epochDone(PhaseTrainer.EpochReport r) {
     epochsDone++;
     epochsLeft = Math.max(0, epochsLeft - 1);
     epochSeconds += r.seconds();

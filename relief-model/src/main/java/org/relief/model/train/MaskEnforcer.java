@@ -1,6 +1,5 @@
 package org.relief.model.train;
 
-import java.util.Arrays;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -14,12 +13,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * update the parameters themselves are multiplied by the mask, whatever the optimiser did.
  * Both act in place on DL4J's flat views, one multiply each (no allocation per iteration).
  */
-public final class MaskEnforcer extends BaseTrainingListener {
-  private final INDArray mask;
+public final class MaskEnforcer extends BaseTrainingListener implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
-  /** @param flatMask 1 = kept, 0 = pruned, in the network's flat parameter layout */
+  private final float[] flatMask;
+  private transient INDArray mask;
+
+  /** @param flatMask 1 = kept, 0 = pruned, in the network's flat parameter layout (not copied) */
   public MaskEnforcer(float[] flatMask) {
-    this.mask = Nd4j.createFromArray(flatMask).reshape(1, flatMask.length);
+    this.flatMask = flatMask;
+  }
+
+  /** The mask as a flat array, made once per JVM (it also travels to Spark workers). */
+  private INDArray mask() {
+    if (mask == null) {
+      mask = Nd4j.createFromArray(flatMask).reshape(1, flatMask.length);
+    }
+    return mask;
+  }
+
+  /** Multiplies a flat parameter (or gradient) array by the mask, in place. */
+  public void apply(INDArray flat) {
+    flat.muli(mask().reshape(flat.shape()));
   }
 
   /** True if the mask prunes nothing, so no enforcement is needed. */
@@ -34,18 +49,16 @@ public final class MaskEnforcer extends BaseTrainingListener {
 
   @Override
   public void onGradientCalculation(Model model) {
-    INDArray gradients = ((MultiLayerNetwork) model).getFlattenedGradients();
-    gradients.muli(mask.reshape(gradients.shape()));
+    apply(((MultiLayerNetwork) model).getFlattenedGradients());
   }
 
   @Override
   public void iterationDone(Model model, int iteration, int epoch) {
-    INDArray params = model.params();
-    params.muli(mask.reshape(params.shape()));
+    apply(model.params());
   }
 
   @Override
   public String toString() {
-    return "MaskEnforcer[" + Arrays.toString(mask.shape()) + "]";
+    return "MaskEnforcer[" + flatMask.length + " parameters]";
   }
 }

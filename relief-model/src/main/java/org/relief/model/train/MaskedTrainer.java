@@ -1,6 +1,5 @@
 package org.relief.model.train;
 
-import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -12,38 +11,14 @@ import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.SequentialNetwork;
 
 /**
- * Trains a network for one phase (pretraining, or retraining after a pruning step) with its
- * masks held at zero, and keeps the weights of the epoch the checkpoint rule picks.
+ * A {@link PhaseTrainer} in this JVM, on DL4J directly.
  *
  * <p>Every phase starts a fresh optimiser and learning-rate schedule, as the reference does
  * after each pruning step. The data order of each epoch comes from the seed, the phase name and
  * the epoch number, so a resumed run sees the same batches as an uninterrupted one.
  */
-public final class MaskedTrainer {
+public final class MaskedTrainer implements PhaseTrainer {
   private static final int EVAL_BATCH = 500;
-
-  /** What to train: a name for logs and seeding, epochs, and the epochs where the rate drops. */
-  public record Phase(String name, int epochs, List<Integer> milestones) {
-    public Phase {
-      milestones = List.copyOf(milestones);
-    }
-  }
-
-  /** One finished epoch, for progress reporting. */
-  public record EpochReport(String phase, int epoch, int epochs, double loss, double selectionAccuracy, double seconds) {}
-
-  /** Receives each finished epoch. */
-  @FunctionalInterface
-  public interface EpochListener {
-    void epochDone(EpochReport report);
-  }
-
-  /**
-   * @param params the kept weights (masked)
-   * @param selectedEpoch the epoch they are from (0 = the starting weights, with no epochs)
-   * @param selectionAccuracy their accuracy on the selection set, percent (NaN without one)
-   */
-  public record Result(float[] params, int selectedEpoch, double selectionAccuracy) {}
 
   private final NetworkSpec spec;
   private final OptimizerKind optimizer;
@@ -68,12 +43,7 @@ public final class MaskedTrainer {
     this.seed = seed;
   }
 
-  /**
-   * Trains from {@code start}, masked by {@code flatMask}.
-   *
-   * @param selection the examples the checkpoint rule measures (validation or test split), or
-   *     null to keep the last epoch
-   */
+  @Override
   public Result train(Phase phase, float[] start, float[] flatMask, ImageDataset data, ImageDataset selection,
       EpochListener listener) {
     float[] masked = start.clone();

@@ -55,7 +55,7 @@ class MaskedTrainerTest {
     MaskedTrainer trainer = new MaskedTrainer(spec, optimizer, optimizer == OptimizerKind.ADAM ? 1e-3 : 0.01, 0.9,
         5e-4, 0.1, 60, true, 7);
 
-    MaskedTrainer.Result r = trainer.train(new MaskedTrainer.Phase("retrain-1", 2, List.of(1)), start, mask,
+    PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("retrain-1", 2, List.of(1)), start, mask,
         learnable(600, 1), null, e -> { });
 
     int regrown = 0;
@@ -79,14 +79,14 @@ class MaskedTrainerTest {
     float[] start = spec.build().params();
     float[] full = new float[start.length];
     java.util.Arrays.fill(full, 1f);
-    List<MaskedTrainer.EpochReport> reports = new ArrayList<>();
+    List<PhaseTrainer.EpochReport> reports = new ArrayList<>();
     MaskedTrainer trainer = new MaskedTrainer(spec, OptimizerKind.ADAM, 1e-3, 0.9, 0, 0.1, 50, true, 1);
 
-    MaskedTrainer.Result r = trainer.train(new MaskedTrainer.Phase("pretrain", 3, List.of()), start, full,
+    PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("pretrain", 3, List.of()), start, full,
         learnable(500, 2), learnable(200, 3), reports::add);
 
     assertEquals(3, reports.size());
-    double best = reports.stream().mapToDouble(MaskedTrainer.EpochReport::selectionAccuracy).max().orElseThrow();
+    double best = reports.stream().mapToDouble(PhaseTrainer.EpochReport::selectionAccuracy).max().orElseThrow();
     assertEquals(best, r.selectionAccuracy());
     assertEquals(best, reports.get(r.selectedEpoch() - 1).selectionAccuracy());
     assertTrue(best > 50, "a learnable problem is learnt: " + best);

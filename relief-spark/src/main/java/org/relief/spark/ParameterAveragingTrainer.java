@@ -1,0 +1,181 @@
+package org.relief.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relief.model.config.ExperimentSettings;
+import org.relief.model.data.ImageDataset;
+import org.relief.model.io.HadoopFiles;
+import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.SequentialNetwork;
+import org.relief.model.train.Accuracy;
+import org.relief.model.train.LearningRate;
+import org.relief.model.train.MaskEnforcer;
+import org.relief.model.train.PhaseTrainer;
+import org.relief.model.train.TrainingDivergedException;
+
+/**
+ * Training phases on Spark with DL4J's parameter averaging
+ * ({@code ParameterAveragingTrainingMaster}): each worker fits {@code averaging-frequency}
+ * minibatches, then the driver averages parameters and optimiser state. Pruned parameters stay
+ * at zero on the workers after every update ({@link MaskHook}, plus the mask listener) and on
+ * the driver after every averaging.
+ *
+ * <p>Data travels by path, not by {@code parallelize} of arrays: the training set is written
+ * once per run as DataSet minibatch files under {@code <run>/spark-train/} (seeded order), and
+ * each epoch hands Spark the list of paths, shuffled with the seed and epoch.
+ */
+final class ParameterAveragingTrainer implements PhaseTrainer {
+  private static final int EVAL_BATCH = 500;
+
+  private final JavaSparkContext sc;
+  private final NetworkSpec spec;
+  private final ExperimentSettings.Train train;
+  private final SparkSettings settings;
+  private final long seed;
+  private final String exportDirectory;
+  private final Supplier<String> phase;
+
+  ParameterAveragingTrainer(JavaSparkContext sc, NetworkSpec spec, ExperimentSettings.Train train, SparkSettings settings,
+      long seed, String runDirectory, Supplier<String> phase) {
+    this.sc = sc;
+    this.spec = spec;
+    this.train = train;
+    this.settings = settings;
+    this.seed = seed;
+    this.exportDirectory = new Path(HadoopFiles.path(runDirectory), "spark-train").toString();
+    this.phase = phase;
+  }
+
+  @Override
+  public Result train(Phase phase, float[] start, float[] flatMask, ImageDataset data, ImageDataset selection,
+      EpochListener listener) {
+    MaskEnforcer mask = new MaskEnforcer(flatMask);
+    float[] masked = start.clone();
+    for (int k = 0; k < masked.length; k++) {
+      masked[k] *= flatMask[k];
+    }
+    if (phase.epochs() == 0) {
+      return new Result(masked, 0, Double.NaN);
+    }
+    List<String> batches = export(data);
+    MultiLayerNetwork net = new MultiLayerNetwork(spec.architecture().configuration(spec,
+        LearningRate.updater(train.optimizer(), train.learningRate(), train.momentum(), phase.milestones(), train.gamma()),
+        train.weightDecay()));
+    net.init(Nd4j.createFromArray(masked).reshape(1, masked.length), false);
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(train.batchSize())
+        .batchSizePerWorker(train.batchSize())
+        .averagingFrequency(settings.averagingFrequency())
+        .workerPrefetchNumBatches(settings.workerPrefetch())
+        .saveUpdater(true)
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .rngSeed(seed)
+        .collectTrainingStats(false)
+        .trainingHooks(new MaskHook(mask))
+        .build();
+    master.setListeners(List.of(mask));
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+
+    float[] best = null;
+    int bestEpoch = 0;
+    double bestAccuracy = Double.NEGATIVE_INFINITY;
+    SequentialNetwork view = null;
+    for (int epoch = 1; epoch <= phase.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      sc.setJobGroup("relief-training", String.format(Locale.ROOT, "%s: %s epoch %d/%d", this.phase.get(),
+          phase.name(), epoch, phase.epochs()), false);
+      try {
+        sparkNet.fitPaths(sc.parallelize(shuffled(batches, phase.name(), epoch), sc.defaultParallelism()));
+      } finally {
+        sc.clearJobGroup();
+      }
+      MultiLayerNetwork trained = sparkNet.getNetwork();
+      mask.apply(trained.params());
+      trained.incrementEpochCount();
+      double loss = sparkNet.getScore();
+      if (!Double.isFinite(loss)) {
+        throw new TrainingDivergedException("training diverged: loss " + loss + " in " + phase.name() + ", epoch "
+            + epoch + " (learning rate " + train.learningRate() + " too high?)");
+      }
+      view = SequentialNetwork.wrap(spec, trained);
+      double accuracy = selection == null ? Double.NaN : Accuracy.of(view, selection, EVAL_BATCH).top1();
+      if (selection != null && accuracy > bestAccuracy) {
+        bestAccuracy = accuracy;
+        best = view.params();
+        bestEpoch = epoch;
+      }
+      listener.epochDone(new EpochReport(phase.name(), epoch, phase.epochs(), loss, accuracy, (System.nanoTime() - t0) / 1e9));
+    }
+    return selection == null ? new Result(view.params(), phase.epochs(), Double.NaN) : new Result(best, bestEpoch, bestAccuracy);
+  }
+
+  /** Writes the training set as DataSet minibatch files once per run (seeded order); returns their paths. */
+  private List<String> export(ImageDataset data) {
+    Path dir = HadoopFiles.path(exportDirectory);
+    FileSystem fs = HadoopFiles.fileSystem(dir);
+    int n = data.size();
+    int count = (n + train.batchSize() - 1) / train.batchSize();
+    List<String> paths = new ArrayList<>();
+    for (int b = 0; b < count; b++) {
+      paths.add(fs.makeQualified(new Path(dir, String.format(Locale.ROOT, "batch-%06d.bin", b))).toString());
+    }
+    try {
+      if (fs.exists(new Path(dir, "_SUCCESS"))) {
+        return paths;
+      }
+      fs.mkdirs(dir);
+      int[] order = permutation(n, new SplittableRandom(seed ^ 0xDA7AL));
+      for (int b = 0; b < count; b++) {
+        int from = b * train.batchSize();
+        int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + train.batchSize()));
+        DataSet batch = new DataSet(data.features(idx, spec.batchShape(idx.length)), data.oneHotLabels(idx));
+        HadoopFiles.writeAtomically(new Path(paths.get(b)), out -> batch.save(new java.io.FilterOutputStream(out) {
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        }));
+      }
+      HadoopFiles.writeAtomically(new Path(dir, "_SUCCESS"), out -> { });
+      return paths;
+    } catch (IOException e) {
+      throw new UncheckedIOException("exporting training minibatches to " + dir, e);
+    }
+  }
+
+  private List<String> shuffled(List<String> paths, String phaseName, int epoch) {
+    int[] order = permutation(paths.size(), new SplittableRandom(seed ^ (31L * phaseName.hashCode() + epoch)));
+    List<String> out = new ArrayList<>(paths.size());
+    for (int i : order) {
+      out.add(paths.get(i));
+    }
+    return out;
+  }
+
+  private static int[] permutation(int n, SplittableRandom random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}
