@@ -1,0 +1,30 @@
+# Sourced by submit/relief, submit/relief-submit and submit/standalone-cluster.
+# Sets ROOT, TARGET, LIB, APP_JAR, SPARK_HOME_DIR and JVM_OPENS; builds Relief if needed.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TARGET="$ROOT/relief-spark/target"
+LIB="$TARGET/lib"
+APP_JAR="$TARGET/relief.jar"
+# A SPARK_HOME made of the jars Maven resolved: spark-submit and the standalone daemons run
+# from it without a Spark distribution (STACK.md).
+SPARK_HOME_DIR="$TARGET/spark-home"
+
+# JVM flags Spark, Kryo and DL4J need on Java 17 (STACK.md)
+JVM_OPENS=(
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+)
+
+relief_build_if_needed() {
+  if [[ ! -f "$APP_JAR" || ! -d "$LIB" ]]; then
+    echo "relief: building Relief (first run only): mvn -q -B -DskipTests package" >&2
+    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  fi
+  mkdir -p "$SPARK_HOME_DIR"
+  ln -sfn ../lib "$SPARK_HOME_DIR/jars"
+  MAIN_JAR="$TARGET/relief-spark-$(cd "$ROOT" && sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1).jar"
+}
