@@ -2,7 +2,23 @@ package org.relief.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.relief.model.bench.NativeBackend;
 import org.relief.model.bench.PruneStepBenchmark;
+import org.relief.model.bench.TrainEpochBenchmark;
+import org.relief.model.config.ExperimentSettings;
+import org.relief.model.data.DatasetKind;
+import org.relief.model.data.ImageDataset;
+import org.relief.model.data.TrainTest;
+import org.relief.model.experiment.Execution;
+import org.relief.model.net.NetworkSpec;
+import org.relief.model.train.Checkpoint;
+import org.relief.model.train.OptimizerKind;
+import org.relief.spark.SparkExecution;
+import org.relief.spark.SparkRuntime;
+import org.relief.spark.SparkSettings;
+import org.relief.spark.SparkStepBenchmark;
 import org.relief.model.data.MnistFormat;
 import org.relief.model.net.Architecture;
 import org.relief.model.prune.ConvScore;
@@ -13,7 +29,7 @@ import picocli.CommandLine.Option;
 /** {@code relief bench …}: benchmarks whose one-line results go into docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks. Each prints one line of key=value pairs.",
-    subcommands = {BenchCommand.PruneStep.class})
+    subcommands = {BenchCommand.PruneStep.class, BenchCommand.SparkStep.class, BenchCommand.TrainEpoch.class})
 final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -60,6 +76,119 @@ final class BenchCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       out.println(r.line());
       out.flush();
+      return 0;
+    }
+  }
+
+  /** The pruning step with statistics on Spark against the single-JVM step. */
+  @Command(name = "spark-step", mixinStandardHelpOptions = true,
+      description = {"Time one pruning step with its statistics sharded over Spark executors against the same step in",
+          "the driver JVM, over the same N Fashion-MNIST training images, alternating, after warm-up. Prints:",
+          "  spark-step model=<m> n=<n> master=<url> partitions=<p> spark_s=<x> single_s=<y> ratio=<x/y>",
+          "The master is spark-submit's, else --master, else local[*]."})
+  static final class SparkStep implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "lenet300-100 or lenet5")
+    String model;
+
+    @Option(names = "--examples", required = true, description = "Examples in the pruning set (N).")
+    int examples;
+
+    @Option(names = "--score", defaultValue = "sum", description = "Conv score (default ${DEFAULT-VALUE}).")
+    String score;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "Partitions (default: Spark's default parallelism).")
+    int partitions;
+
+    @Option(names = "--batch", defaultValue = "500", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--master", defaultValue = "", description = "Spark master when not run by spark-submit.")
+    String master;
+
+    @Option(names = "--data", defaultValue = MnistFormat.DEBIAN_FASHION_MNIST, description = "Fashion-MNIST directory.")
+    String data;
+
+    @Option(names = "--work", defaultValue = "/tmp/relief-bench-spark-step",
+        description = "Directory every executor can read, for the pruning set (default ${DEFAULT-VALUE}).")
+    String work;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Architecture architecture = Architecture.fromId(model);
+      ConvScore variant = ConvScore.fromId(score);
+      ImageDataset train = MnistFormat.load(data, "fashion-mnist", "train");
+      SparkSettings settings = new SparkSettings(master, SparkSettings.Place.SPARK, partitions, 2,
+          SparkSettings.Place.LOCAL, 5, 2, false);
+      try (JavaSparkContext sc = SparkRuntime.start(settings, "relief bench spark-step")) {
+        String line = new SparkStepBenchmark(sc, architecture, examples, variant, batch, partitions, repeats, work)
+            .run(train).line();
+        spec.commandLine().getOut().println(line);
+        spec.commandLine().getOut().flush();
+      }
+      return 0;
+    }
+  }
+
+  /** One epoch of masked training, in this JVM or with parameter averaging on Spark. */
+  @Command(name = "train-epoch", mixinStandardHelpOptions = true,
+      description = {"Time one epoch of masked training (half of every layer pruned; Adam, batch 120) after a warm-up",
+          "on a tenth of the data, in this JVM (--training local) or with DL4J parameter averaging on Spark",
+          "(--training spark). Prints:",
+          "  train-epoch model=<m> n=<n> epoch_s=<s> images_per_s=<x> natives=<variant> threads=<t> training=<t> test_acc=<a>"})
+  static final class TrainEpoch implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "lenet300-100 or lenet5")
+    String model;
+
+    @Option(names = "--examples", defaultValue = "60000", description = "Training examples (default ${DEFAULT-VALUE}).")
+    int examples;
+
+    @Option(names = "--training", defaultValue = "local", description = "local or spark (default ${DEFAULT-VALUE}).")
+    String training;
+
+    @Option(names = "--averaging-frequency", defaultValue = "5", description = "spark: minibatches between averagings.")
+    int averagingFrequency;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam's learning rate (default ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--master", defaultValue = "", description = "Spark master when not run by spark-submit.")
+    String master;
+
+    @Option(names = "--data", defaultValue = MnistFormat.DEBIAN_FASHION_MNIST, description = "Fashion-MNIST directory.")
+    String data;
+
+    @Option(names = "--work", defaultValue = "/tmp/relief-bench-train-epoch",
+        description = "Directory every executor can read, for exported minibatches (default ${DEFAULT-VALUE}).")
+    String work;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Architecture architecture = Architecture.fromId(model);
+      SparkSettings.Place place = org.relief.model.config.Identified.parse(SparkSettings.Place.values(), training, "training");
+      TrainTest data = DatasetKind.FASHION_MNIST.load(this.data);
+      ImageDataset train = data.train().head(examples);
+      NetworkSpec network = new NetworkSpec(architecture, 1, 28, 28, 10, 42);
+      ExperimentSettings.Train t = new ExperimentSettings.Train(OptimizerKind.ADAM, learningRate, 0.9, 0, 120, 1, List.of(), 1,
+          List.of(), 0.1, Checkpoint.LAST, 0, true);
+      SparkSettings settings = new SparkSettings(master, SparkSettings.Place.LOCAL, 0, 2, place, averagingFrequency, 2, false);
+      TrainEpochBenchmark.Result r;
+      if (place == SparkSettings.Place.SPARK) {
+        try (JavaSparkContext sc = SparkRuntime.start(settings, "relief bench train-epoch")) {
+          r = new TrainEpochBenchmark(network, new SparkExecution(sc, settings).trainer(network, t, 42, work), "spark")
+              .run(train, data.test());
+        }
+      } else {
+        r = new TrainEpochBenchmark(network, Execution.local().trainer(network, t, 42, work), "local").run(train, data.test());
+      }
+      spec.commandLine().getOut().println(r.line(NativeBackend.variant(), NativeBackend.threads()));
+      spec.commandLine().getOut().flush();
       return 0;
     }
   }

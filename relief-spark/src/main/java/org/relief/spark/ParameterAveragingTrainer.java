@@ -35,7 +35,8 @@ import org.relief.model.train.TrainingDivergedException;
  * the driver after every averaging.
  *
  * <p>Data travels by path, not by {@code parallelize} of arrays: the training set is written
- * once per run as DataSet minibatch files under {@code <run>/spark-train/} (seeded order), and
+ * once per run as DataSet minibatch files under {@code <run>/spark-train/<fingerprint>-<batch>/}
+ * (seeded order), and
  * each epoch hands Spark the list of paths, shuffled with the seed and epoch.
  */
 final class ParameterAveragingTrainer implements PhaseTrainer {
@@ -122,9 +123,12 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
     return selection == null ? new Result(view.params(), phase.epochs(), Double.NaN) : new Result(best, bestEpoch, bestAccuracy);
   }
 
-  /** Writes the training set as DataSet minibatch files once per run (seeded order); returns their paths. */
+  /**
+   * Writes the training set as DataSet minibatch files once per run and dataset (seeded order,
+   * in a directory named after the data's fingerprint); returns their paths.
+   */
   private List<String> export(ImageDataset data) {
-    Path dir = HadoopFiles.path(exportDirectory);
+    Path dir = new Path(HadoopFiles.path(exportDirectory), data.fingerprint() + "-" + train.batchSize());
     FileSystem fs = HadoopFiles.fileSystem(dir);
     int n = data.size();
     int count = (n + train.batchSize() - 1) / train.batchSize();

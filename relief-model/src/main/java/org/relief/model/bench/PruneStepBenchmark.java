@@ -1,6 +1,5 @@
 package org.relief.model.bench;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -114,7 +113,7 @@ public final class PruneStepBenchmark {
       prune[r] = (t2 - t1) / 1e9;
       bare[r] = (t3 - t2) / 1e9;
     }
-    return new Result(architecture.id(), examples, score, median(prune), median(forward), median(bare));
+    return new Result(architecture.id(), examples, score, Medians.of(prune), Medians.of(forward), Medians.of(bare));
   }
 
   /** The layers each forward pass of a step reaches: convolutions, then everything. */
@@ -129,11 +128,5 @@ public final class PruneStepBenchmark {
     for (long start = 0; start < n; start += batch) {
       network.output(x.get(NDArrayIndex.interval(start, Math.min(n, start + batch))));
     }
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 }

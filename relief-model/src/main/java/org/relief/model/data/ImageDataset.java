@@ -123,6 +123,15 @@ public final class ImageDataset implements Serializable {
     return all;
   }
 
+  /** A CRC-32 of shape, labels and pixels: equal datasets, equal fingerprints (for caching exports). */
+  public String fingerprint() {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(java.nio.ByteBuffer.allocate(16).putInt(size()).putInt(channels).putInt(height).putInt(width).array());
+    crc.update(labels);
+    crc.update(pixels);
+    return String.format("%08x", crc.getValue());
+  }
+
   /** The raw byte of pixel {@code k} (C·H·W order) of image {@code index}, for loaders' tests. */
   public int pixel(int index, int k) {
     return Byte.toUnsignedInt(pixels[index * volume() + k]);

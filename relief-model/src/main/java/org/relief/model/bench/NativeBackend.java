@@ -1,0 +1,33 @@
+package org.relief.model.bench;
+
+import java.util.Map;
+import org.bytedeco.javacpp.Loader;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Which ND4J native build this JVM loaded and how many threads it uses, for benchmark lines and logs. */
+public final class NativeBackend {
+  /** nd4j-native-&lt;version&gt;-&lt;classifier&gt;.jar in JavaCPP's cache path. */
+  private static final java.util.regex.Pattern JAR =
+      java.util.regex.Pattern.compile("nd4j-native-[0-9.]+(?:-M[0-9.]+)?-([A-Za-z0-9_.-]+?)\\.jar");
+
+  private NativeBackend() {}
+
+  /**
+   * The classifier of the nd4j-native jar the library came from (e.g. {@code linux-x86_64},
+   * {@code linux-x86_64-onednn-avx2}), read off JavaCPP's cache path; "unknown" otherwise.
+   */
+  public static String variant() {
+    Nd4j.create(1); // make sure the backend is loaded
+    for (Map.Entry<String, String> lib : Loader.getLoadedLibraries().entrySet()) {
+      java.util.regex.Matcher m = JAR.matcher(String.valueOf(lib.getValue()));
+      if (String.valueOf(lib.getValue()).contains("nd4jcpu") && m.find()) {
+        return m.group(1);
+      }
+    }
+    return "unknown";
+  }
+
+  public static int threads() {
+    return Nd4j.getEnvironment().maxThreads();
+  }
+}

@@ -1,0 +1,64 @@
+package org.relief.model.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.relief.model.data.ImageDataset;
+import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.ReliefNetwork;
+import org.relief.model.train.Accuracy;
+import org.relief.model.train.PhaseTrainer;
+
+/**
+ * One epoch of masked training, timed after a warm-up epoch on a tenth of the data: the real
+ * training path (masks held at zero; half of every layer's weights pruned, seeded), the
+ * product's data pipeline, Adam. Reports images per second and the test accuracy after the
+ * epoch, which shows what a distributed trainer costs in accuracy.
+ */
+public final class TrainEpochBenchmark {
+
+  /** The measured epoch; {@link #line(String, int)} is the command-line contract's output. */
+  public record Result(String model, int examples, double epochSeconds, double testAccuracy, String training) {
+    public double imagesPerSecond() {
+      return examples / epochSeconds;
+    }
+
+    public String line(String natives, int threads) {
+      return String.format(Locale.ROOT,
+          "train-epoch model=%s n=%d epoch_s=%.2f images_per_s=%.1f natives=%s threads=%d training=%s test_acc=%.2f",
+          model, examples, epochSeconds, imagesPerSecond(), natives, threads, training, testAccuracy);
+    }
+  }
+
+  private final NetworkSpec spec;
+  private final PhaseTrainer trainer;
+  private final String training;
+
+  public TrainEpochBenchmark(NetworkSpec spec, PhaseTrainer trainer, String training) {
+    this.spec = spec;
+    this.trainer = trainer;
+    this.training = training;
+  }
+
+  public Result run(ImageDataset train, ImageDataset test) {
+    ReliefNetwork network = spec.build();
+    float[] start = network.params();
+    float[] mask = halfPruned(start.length, spec.seed());
+    ImageDataset warmup = train.head(Math.max(1, train.size() / 10));
+    trainer.train(new PhaseTrainer.Phase("warmup", 1, List.of()), start, mask, warmup, null, e -> { });
+    long t0 = System.nanoTime();
+    PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("epoch", 1, List.of()), start, mask, train, null, e -> { });
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    network.setParams(r.params());
+    return new Result(spec.architecture().id(), train.size(), seconds, Accuracy.of(network, test, 500).top1(), training);
+  }
+
+  private static float[] halfPruned(int n, long seed) {
+    Random random = new Random(seed);
+    float[] mask = new float[n];
+    for (int k = 0; k < n; k++) {
+      mask[k] = random.nextBoolean() ? 1f : 0f;
+    }
+    return mask;
+  }
+}
