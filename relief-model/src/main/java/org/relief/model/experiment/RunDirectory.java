@@ -33,8 +33,8 @@ import org.relief.model.prune.NetworkMasks;
  * Every file is written atomically (temporary name, then rename). An iteration counts as done
  * when its row is in {@code iterations.csv}, which is rewritten after its files; a run killed
  * at any moment resumes from the last row. A directory holding a finished run is never touched
- * without {@code overwrite}; neither is one holding another configuration's unfinished run, or
- * anything that is not a Relief run.
+ * without {@code overwrite}; neither is one holding another configuration's unfinished run. A
+ * non-empty directory that is not a Relief run is never touched, {@code overwrite} or not.
  */
 public final class RunDirectory {
   static final String CONFIG = "config.conf";
@@ -64,6 +64,11 @@ public final class RunDirectory {
         if (!fs.getFileStatus(root).isDirectory()) {
           throw new ReliefInputException("output " + root + " exists and is a file, not a directory");
         }
+        boolean isRun = fs.exists(new Path(root, CONFIG));
+        if (!isRun && fs.listStatus(root).length > 0) {
+          throw new ReliefInputException("output directory " + root + " is not empty and holds no Relief run; "
+              + "choose another experiment.output (--overwrite only ever replaces a Relief run)");
+        }
         if (overwrite) {
           fs.delete(root, true);
         } else if (fs.exists(new Path(root, SUCCESS))) {
@@ -76,9 +81,6 @@ public final class RunDirectory {
                 + "configuration (" + firstDifference(stored, config) + "); pass --overwrite to start over");
           }
           return new RunDirectory(root, fs, true);
-        } else if (fs.listStatus(root).length > 0) {
-          throw new ReliefInputException("output directory " + root + " is not empty and holds no Relief run; "
-              + "choose another experiment.output or pass --overwrite");
         }
       }
       fs.mkdirs(root);

@@ -55,4 +55,14 @@ class RunDirectoryTest {
     RunDirectory.open(tmp.resolve("run").toString(), settings(), true);
     assertFalse(Files.exists(tmp.resolve("run/_SUCCESS")), "overwrite starts over");
   }
+
+  @Test
+  void overwriteNeverDeletesADirectoryThatIsNotARun() throws Exception {
+    Files.createDirectories(tmp.resolve("run"));
+    Files.writeString(tmp.resolve("run/thesis.tex"), "years of work");
+    ReliefInputException e = assertThrows(ReliefInputException.class,
+        () -> RunDirectory.open(tmp.resolve("run").toString(), settings(), true));
+    assertTrue(e.getMessage().contains("holds no Relief run"), e.getMessage());
+    assertEquals("years of work", Files.readString(tmp.resolve("run/thesis.tex")));
+  }
 }
