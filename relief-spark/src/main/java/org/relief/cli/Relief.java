@@ -13,12 +13,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Relief.Version.class,
     description = "NNrelief pruning experiments (Dekhovich et al., arXiv 2109.10795) on Spark.",
-    subcommands = {RunCommand.class, ConformanceCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, SweepCommand.class, ConformanceCommand.class, BenchCommand.class})
 public final class Relief implements Callable<Integer> {
   /** Exit code for bad input: a file, key or value at fault. */
   public static final int EXIT_INPUT = 2;
   /** Exit code for a check that ran and failed, or an unexpected error. */
   public static final int EXIT_FAILURE = 1;
+  /** Exit code of a sweep that finished with some trials failed. */
+  public static final int EXIT_PARTIAL = 3;
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
       description = "Print stack traces of errors.")

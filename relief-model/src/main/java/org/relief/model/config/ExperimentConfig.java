@@ -87,11 +87,20 @@ public final class ExperimentConfig {
     }
   }
 
+  /**
+   * Subtrees whose keys are not fixed by reference.conf: a sweep's grid and trials hold
+   * experiment keys, checked one trial at a time.
+   */
+  private static final List<String> OPEN = List.of("relief.sweep.grid.", "relief.sweep.trials");
+
   private static void checkKnownKeys(Config user, Config reference) {
     List<String> known = new ArrayList<>();
     reference.entrySet().forEach(e -> known.add(e.getKey()));
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
+      if (OPEN.stream().anyMatch(key::startsWith)) {
+        continue;
+      }
       if (!reference.hasPathOrNull(key)) {
         String where = e.getValue().origin().description();
         throw new ReliefInputException(where + ": unknown key '" + key + "'" + suggestion(key, known));

@@ -118,7 +118,7 @@ public final class ExperimentSettings {
       throw r.bad("relief.train.validation-size", "must be > 0 with train.checkpoint = validation");
     }
 
-    return new ExperimentSettings(experiment, architecture, dataset, prune, train, render(config.getConfig("relief")));
+    return new ExperimentSettings(experiment, architecture, dataset, prune, train, render(experimentKeys(config)));
   }
 
   public Experiment experiment() {
@@ -142,8 +142,8 @@ public final class ExperimentSettings {
   }
 
   /**
-   * The complete resolved configuration as HOCON, without comments: what the output directory
-   * records, and what a resumed run must match.
+   * The resolved experiment keys as HOCON, without comments (see {@link #experimentKeys}): what
+   * the output directory records, and what a resumed run must match.
    */
   public String rendered() {
     return rendered;
@@ -166,6 +166,20 @@ public final class ExperimentSettings {
   }
 
   private static final String OUTPUT = "experiment.output";
+
+  /**
+   * The {@code relief} subtree without the keys of where work runs ({@code relief.spark}) and of
+   * sweeps ({@code relief.sweep}): what an experiment's results depend on, and what its run
+   * directory records. A run started on a laptop resumes on a cluster.
+   */
+  public static Config experimentKeys(Config config) {
+    return config.getConfig("relief").withoutPath("spark").withoutPath("sweep");
+  }
+
+  /** HOCON of an experiment-keys subtree (see {@link #experimentKeys}), without comments, keys sorted. */
+  public static String renderExperiment(Config relief) {
+    return render(relief);
+  }
 
   private static String render(Config relief) {
     return relief.root().atKey("relief").root()
