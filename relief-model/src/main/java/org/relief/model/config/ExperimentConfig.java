@@ -42,7 +42,7 @@ public final class ExperimentConfig {
     for (String o : overrides) {
       withOverrides = parseOverride(o).withFallback(withOverrides);
     }
-    Config reference = ConfigFactory.defaultReference();
+    Config reference = reference();
     checkKnownKeys(withOverrides, reference);
     Config merged;
     try {
@@ -52,6 +52,17 @@ public final class ExperimentConfig {
       throw new ReliefInputException(e.getMessage(), e);
     }
     return merged;
+  }
+
+  /**
+   * Every {@code reference.conf} on the classpath, merged and resolved. Not
+   * {@code ConfigFactory.defaultReference()}: that overlays Java system properties, so a
+   * {@code -Drelief.x=…} would silently become part of every experiment (and of its identity).
+   */
+  public static Config reference() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return ConfigFactory.parseResourcesAnySyntax(loader != null ? loader : ExperimentConfig.class.getClassLoader(),
+        "reference.conf").resolve();
   }
 
   public static Config parseFile(String file) {

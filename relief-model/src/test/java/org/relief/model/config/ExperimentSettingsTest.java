@@ -87,4 +87,18 @@ public class ExperimentSettingsTest {
     assertFalse(settings("relief.experiment.output = /a", "prune.iterations=6").sameExperimentAs(a.rendered()));
     assertFalse(a.sameExperimentAs("not hocon {{{"));
   }
+
+  @Test
+  void javaSystemPropertiesDoNotLeakIntoAnExperiment() {
+    System.setProperty("relief.prune.alpha-fc", "0.5");
+    System.setProperty("relief.smuggled", "x");
+    try {
+      ExperimentSettings s = settings("");
+      assertEquals(0.95, s.prune().alphaFc());
+      assertFalse(s.rendered().contains("smuggled"), s.rendered());
+    } finally {
+      System.clearProperty("relief.prune.alpha-fc");
+      System.clearProperty("relief.smuggled");
+    }
+  }
 }
