@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 /** {@code relief bench …}: benchmarks whose one-line results go into docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks. Each prints one line of key=value pairs.",
-    subcommands = {BenchCommand.PruneStep.class, BenchCommand.SparkStep.class, BenchCommand.TrainEpoch.class})
+    subcommands = {BenchCommand.PruneStep.class, BenchCommand.SparkStep.class, BenchCommand.TrainEpoch.class,
+        BenchCommand.SweepThroughput.class})
 final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -190,6 +191,70 @@ final class BenchCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(r.line(NativeBackend.variant(), NativeBackend.threads()));
       spec.commandLine().getOut().flush();
       return 0;
+    }
+  }
+
+  /** A sweep's trials per second in per-task mode on several local masters, one process. */
+  @Command(name = "sweep-throughput", mixinStandardHelpOptions = true,
+      description = {"Run the same sweep (per-task mode) on each master in turn, into fresh directories, after a",
+          "one-trial warm-up, and compare wall times. Prints one line per master, then:",
+          "  sweep-throughput trials=<n> <master>_s=<s>… ratio=<first_s / last_s>"})
+  static final class SweepThroughput implements Callable<Integer> {
+    @Option(names = "--sweep", defaultValue = "conf/bench-sweep-8.conf", description = "Sweep file (default ${DEFAULT-VALUE}).")
+    String sweep;
+
+    @Option(names = "--masters", defaultValue = "local[1],local[2]", split = ",",
+        description = "Masters to compare (default ${DEFAULT-VALUE}).")
+    List<String> masters;
+
+    @Option(names = "--work", defaultValue = "/tmp/relief-bench-sweep", description = "Scratch directory (emptied).")
+    String work;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      java.nio.file.Path scratch = java.nio.file.Paths.get(work);
+      org.apache.hadoop.fs.Path scratchPath = org.relief.model.io.HadoopFiles.path(work);
+      org.relief.model.io.HadoopFiles.fileSystem(scratchPath).delete(scratchPath, true);
+      // warm-up: one trial, so that class loading and the JIT do not count against the first master
+      runSweep(masters.get(0), scratch.resolve("warmup").toString(), true);
+      StringBuilder summary = new StringBuilder();
+      double first = 0;
+      double last = 0;
+      int trials = 0;
+      for (String master : masters) {
+        long t0 = System.nanoTime();
+        trials = runSweep(master, scratch.resolve(master.replaceAll("[^A-Za-z0-9]", "")).toString(), false);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        out.printf(java.util.Locale.ROOT, "sweep master=%s trials=%d seconds=%.1f trials_per_min=%.2f%n", master, trials,
+            seconds, 60 * trials / seconds);
+        out.flush();
+        summary.append(' ').append(master.replaceAll("[^A-Za-z0-9]", "")).append("_s=")
+            .append(String.format(java.util.Locale.ROOT, "%.1f", seconds));
+        first = first == 0 ? seconds : first;
+        last = seconds;
+      }
+      out.printf(java.util.Locale.ROOT, "sweep-throughput trials=%d%s ratio=%.2f%n", trials, summary, first / last);
+      out.flush();
+      return 0;
+    }
+
+    private int runSweep(String master, String output, boolean oneTrial) {
+      com.typesafe.config.Config config = org.relief.model.config.ExperimentConfig.load(sweep,
+          List.of("sweep.output=\"" + output + "\"", "spark.master=\"" + master + "\""));
+      org.relief.spark.sweep.SweepPlan plan = org.relief.spark.sweep.SweepPlan.of(config, sweep);
+      SparkSettings spark = SparkSettings.from(config);
+      org.relief.spark.sweep.SweepLedger ledger = org.relief.spark.sweep.SweepLedger.open(plan, false, true);
+      try (JavaSparkContext sc = SparkRuntime.start(spark, "relief bench sweep-throughput")) {
+        if (oneTrial) {
+          new org.relief.spark.sweep.SweepRunner(sc, spark).runOnly(ledger, 1);
+        } else {
+          new org.relief.spark.sweep.SweepRunner(sc, spark).run(ledger);
+        }
+      }
+      return oneTrial ? 1 : plan.trials().size();
     }
   }
 }

@@ -68,7 +68,13 @@ public final class SweepRunner {
   }
 
   public void run(SweepLedger ledger) {
+    runOnly(ledger, Integer.MAX_VALUE);
+  }
+
+  /** Runs at most {@code limit} of the pending trials (a benchmark's warm-up runs one). */
+  public void runOnly(SweepLedger ledger, int limit) {
     List<Trial> pending = ledger.pending();
+    pending = pending.subList(0, Math.min(limit, pending.size()));
     SweepSettings.Mode mode = mode(ledger.plan());
     LOG.info("[{}] {} trials, {} to run, mode {}, output {}", ledger.plan().settings().name(),
         ledger.plan().trials().size(), pending.size(), mode.id(), ledger.uri());
