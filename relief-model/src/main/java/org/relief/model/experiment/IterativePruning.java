@@ -39,13 +39,23 @@ public final class IterativePruning {
     return new IterativePruning(settings, Execution.local());
   }
 
+  /** What changes from iteration to iteration: the network's weights live in {@code network}. */
+  private static final class State {
+    final SequentialNetwork network;
+    float[] initial;
+    NetworkMasks masks;
+
+    State(SequentialNetwork network) {
+      this.network = network;
+    }
+  }
+
   /**
    * Runs (or resumes) the experiment and returns its output directory.
    *
    * @param overwrite replace a finished run, or an unfinished one of another configuration
    */
   public String run(boolean overwrite) {
-    ExperimentSettings.Experiment e = settings.experiment();
     ExperimentSettings.Prune p = settings.prune();
     ExperimentSettings.Train t = settings.train();
     DatasetKind kind = settings.dataset().kind();
@@ -54,82 +64,98 @@ public final class IterativePruning {
     checkShape(loaded.train(), kind);
     DataSplits data = DataSplits.of(loaded, settings);
     NetworkSpec spec = new NetworkSpec(settings.architecture(), kind.channels(), kind.height(), kind.width(),
-        kind.classes(), e.seed());
+        kind.classes(), settings.experiment().seed());
 
-    RunDirectory dir = RunDirectory.open(e.output(), settings, overwrite);
-    boolean top5 = kind.classes() > 10;
-    IterationTable table = dir.table(top5);
-    SequentialNetwork network = (SequentialNetwork) spec.build();
-    PhaseTrainer trainer = execution.trainer(spec, t, e.seed(), dir.uri());
+    RunDirectory dir = RunDirectory.open(settings.experiment().output(), settings, overwrite);
+    IterationTable table = dir.table(kind.classes() > 10);
+    State state = new State((SequentialNetwork) spec.build());
+    PhaseTrainer trainer = execution.trainer(spec, t, settings.experiment().seed(), dir.uri());
     int done = table.isEmpty() ? -1 : table.last().iter();
-    RunProgress progress = new RunProgress(e.name(), p.iterations(),
+    RunProgress progress = new RunProgress(settings.experiment().name(), p.iterations(),
         (done < 0 ? t.pretrainEpochs() : 0) + (p.iterations() - Math.max(done, 0)) * t.retrainEpochs());
 
-    NetworkMasks masks;
-    float[] initial;
     if (done < 0) {
-      initial = network.params();
-      dir.writeInitial(network.dl4j());
-      masks = NetworkMasks.full(network.topology());
-      progress.message("training the dense network for " + t.pretrainEpochs() + " epochs; output " + dir.uri());
-      execution.phase("training the dense network");
-      PhaseTrainer.Result dense = trainer.train(new PhaseTrainer.Phase("pretrain", t.pretrainEpochs(),
-          t.pretrainMilestones()), initial, masks.toFlat(network.layout()), data.train(), data.selection(t.checkpoint()),
-          progress);
-      network.setParams(dense.params());
-      long evalStart = System.nanoTime();
-      Accuracy acc = Accuracy.of(network, data.test(), EVAL_BATCH);
-      double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-      IterationRow row = row(0, acc, acc, NetworkCensus.of(network.topology(), masks), dense, 0, 0, evalSeconds);
-      dir.writeIteration(0, masks, network.dl4j());
-      dir.writeTable(table.add(row));
-      progress.iterationDone(row);
-      done = 0;
+      trainDense(state, trainer, data, dir, table, progress);
     } else {
-      progress.message("resuming " + dir.uri() + " after iteration " + done);
-      initial = dir.readInitialParams();
-      masks = dir.readMasks(done, network.topology());
-      network.setParams(dir.readParams(done));
+      resume(state, done, dir, progress);
     }
-
     ImageDataset pruningSet = data.pruningSet();
     ActivitySource source = execution.statistics(spec,
         pruningSet.features(pruningSet.allIndices(), spec.batchShape(pruningSet.size())), p.batchSize(), dir.uri());
     PruningStep step = new PruningStep(p.step());
-    for (int it = done + 1; it <= p.iterations(); it++) {
-      progress.startIteration(it, table.last().remainingPercent());
-      execution.phase("iteration " + it + ": pruning step");
-      long t0 = System.nanoTime();
-      masks = step.run(network, masks, source).masks();
-      double pruneSeconds = (System.nanoTime() - t0) / 1e9;
-
-      float[] pruned = masks.apply(network.params(), network.layout());
-      network.setParams(pruned);
-      long t1 = System.nanoTime();
-      Accuracy before = Accuracy.of(network, data.test(), EVAL_BATCH);
-      double evalSeconds = (System.nanoTime() - t1) / 1e9;
-      NetworkCensus census = NetworkCensus.of(network.topology(), masks);
-      progress.startIteration(it, census.remainingPercent());
-
-      float[] start = p.beforeRetraining() == BeforeRetraining.REWIND ? masks.apply(initial, network.layout()) : pruned;
-      execution.phase("iteration " + it + ": retraining");
-      long t2 = System.nanoTime();
-      PhaseTrainer.Result retrained = trainer.train(new PhaseTrainer.Phase("retrain-" + it, t.retrainEpochs(),
-          t.retrainMilestones()), start, masks.toFlat(network.layout()), data.train(), data.selection(t.checkpoint()),
-          progress);
-      double retrainSeconds = (System.nanoTime() - t2) / 1e9;
-      network.setParams(retrained.params());
-
-      long t3 = System.nanoTime();
-      Accuracy after = Accuracy.of(network, data.test(), EVAL_BATCH);
-      evalSeconds += (System.nanoTime() - t3) / 1e9;
-      IterationRow row = row(it, before, after, census, retrained, pruneSeconds, retrainSeconds, evalSeconds);
-      dir.writeIteration(it, masks, network.dl4j());
-      dir.writeTable(table.add(row));
-      progress.iterationDone(row);
+    for (int it = Math.max(done, 0) + 1; it <= p.iterations(); it++) {
+      iteration(it, state, step, source, trainer, data, dir, table, progress);
     }
     dir.markSuccess();
     return dir.uri();
+  }
+
+  /** Iteration 0: the dense network, trained from its initialisation (saved for rewinding). */
+  private void trainDense(State s, PhaseTrainer trainer, DataSplits data, RunDirectory dir, IterationTable table,
+      RunProgress progress) {
+    ExperimentSettings.Train t = settings.train();
+    s.initial = s.network.params();
+    s.masks = NetworkMasks.full(s.network.topology());
+    dir.writeInitial(s.network.dl4j());
+    progress.message("training the dense network for " + t.pretrainEpochs() + " epochs; output " + dir.uri());
+    execution.phase("training the dense network");
+    PhaseTrainer.Result dense = trainer.train(new PhaseTrainer.Phase("pretrain", t.pretrainEpochs(), t.pretrainMilestones()),
+        s.initial, s.masks.toFlat(s.network.layout()), data.train(), data.selection(t.checkpoint()), progress);
+    s.network.setParams(dense.params());
+    long t0 = System.nanoTime();
+    Accuracy accuracy = Accuracy.of(s.network, data.test(), EVAL_BATCH);
+    IterationRow row = row(0, accuracy, accuracy, NetworkCensus.of(s.network.topology(), s.masks), dense, 0, 0,
+        (System.nanoTime() - t0) / 1e9);
+    commit(row, s, dir, table, progress);
+  }
+
+  /** Picks up after the last iteration that {@code iterations.csv} records. */
+  private void resume(State s, int done, RunDirectory dir, RunProgress progress) {
+    progress.message("resuming " + dir.uri() + " after iteration " + done);
+    s.initial = dir.readInitialParams();
+    s.masks = dir.readMasks(done, s.network.topology());
+    s.network.setParams(dir.readParams(done));
+  }
+
+  /** One pruning step, (rewind,) retraining, evaluation before and after, committed as a row. */
+  private void iteration(int it, State s, PruningStep step, ActivitySource source, PhaseTrainer trainer, DataSplits data,
+      RunDirectory dir, IterationTable table, RunProgress progress) {
+    ExperimentSettings.Train t = settings.train();
+    progress.startIteration(it, table.last().remainingPercent());
+    execution.phase("iteration " + it + ": pruning step");
+    long t0 = System.nanoTime();
+    s.masks = step.run(s.network, s.masks, source).masks();
+    double pruneSeconds = (System.nanoTime() - t0) / 1e9;
+
+    float[] pruned = s.masks.apply(s.network.params(), s.network.layout());
+    s.network.setParams(pruned);
+    long t1 = System.nanoTime();
+    Accuracy before = Accuracy.of(s.network, data.test(), EVAL_BATCH);
+    double evalSeconds = (System.nanoTime() - t1) / 1e9;
+    NetworkCensus census = NetworkCensus.of(s.network.topology(), s.masks);
+    progress.startIteration(it, census.remainingPercent());
+
+    float[] start = settings.prune().beforeRetraining() == BeforeRetraining.REWIND
+        ? s.masks.apply(s.initial, s.network.layout()) : pruned;
+    execution.phase("iteration " + it + ": retraining");
+    long t2 = System.nanoTime();
+    PhaseTrainer.Result retrained = trainer.train(new PhaseTrainer.Phase("retrain-" + it, t.retrainEpochs(),
+        t.retrainMilestones()), start, s.masks.toFlat(s.network.layout()), data.train(), data.selection(t.checkpoint()),
+        progress);
+    double retrainSeconds = (System.nanoTime() - t2) / 1e9;
+    s.network.setParams(retrained.params());
+
+    long t3 = System.nanoTime();
+    Accuracy after = Accuracy.of(s.network, data.test(), EVAL_BATCH);
+    evalSeconds += (System.nanoTime() - t3) / 1e9;
+    commit(row(it, before, after, census, retrained, pruneSeconds, retrainSeconds, evalSeconds), s, dir, table, progress);
+  }
+
+  /** The iteration's files, then its row: the row is what makes the iteration done. */
+  private static void commit(IterationRow row, State s, RunDirectory dir, IterationTable table, RunProgress progress) {
+    dir.writeIteration(row.iter(), s.masks, s.network.dl4j());
+    dir.writeTable(table.add(row));
+    progress.iterationDone(row);
   }
 
   private IterationRow row(int iter, Accuracy before, Accuracy after, NetworkCensus census, PhaseTrainer.Result trained,
