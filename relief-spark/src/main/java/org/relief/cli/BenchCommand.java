@@ -81,6 +81,20 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Options every Spark benchmark takes. */
+  static final class SparkBenchOptions {
+    @Option(names = "--master", defaultValue = "", description = "Spark master when not run by spark-submit (default local[*]).")
+    String master;
+
+    @Option(names = "--data", defaultValue = MnistFormat.DEBIAN_FASHION_MNIST,
+        description = "Fashion-MNIST directory (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--work", defaultValue = "/tmp/relief-bench",
+        description = "A directory every executor can read, for the data it is handed (default ${DEFAULT-VALUE}).")
+    String work;
+  }
+
   /** The pruning step with statistics on Spark against the single-JVM step. */
   @Command(name = "spark-step", mixinStandardHelpOptions = true,
       description = {"Time one pruning step with its statistics sharded over Spark executors against the same step in",
@@ -106,15 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--master", defaultValue = "", description = "Spark master when not run by spark-submit.")
-    String master;
-
-    @Option(names = "--data", defaultValue = MnistFormat.DEBIAN_FASHION_MNIST, description = "Fashion-MNIST directory.")
-    String data;
-
-    @Option(names = "--work", defaultValue = "/tmp/relief-bench-spark-step",
-        description = "Directory every executor can read, for the pruning set (default ${DEFAULT-VALUE}).")
-    String work;
+    @CommandLine.Mixin SparkBenchOptions options;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -122,12 +128,12 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
       Architecture architecture = Architecture.fromId(model);
       ConvScore variant = ConvScore.fromId(score);
-      ImageDataset train = MnistFormat.load(data, "fashion-mnist", "train");
-      SparkSettings settings = new SparkSettings(master, SparkSettings.Place.SPARK, partitions, 2,
+      ImageDataset train = MnistFormat.load(options.data, "fashion-mnist", "train");
+      SparkSettings settings = new SparkSettings(options.master, SparkSettings.Place.SPARK, partitions, 2,
           SparkSettings.Place.LOCAL, 5, 2, false);
       try (JavaSparkContext sc = SparkRuntime.start(settings, "relief bench spark-step")) {
-        String line = new SparkStepBenchmark(sc, architecture, examples, variant, batch, partitions, repeats, work)
-            .run(train).line();
+        String line = new SparkStepBenchmark(sc, architecture, examples, variant, batch, partitions, repeats,
+            options.work + "/spark-step").run(train).line();
         spec.commandLine().getOut().println(line);
         spec.commandLine().getOut().flush();
       }
@@ -157,15 +163,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam's learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--master", defaultValue = "", description = "Spark master when not run by spark-submit.")
-    String master;
-
-    @Option(names = "--data", defaultValue = MnistFormat.DEBIAN_FASHION_MNIST, description = "Fashion-MNIST directory.")
-    String data;
-
-    @Option(names = "--work", defaultValue = "/tmp/relief-bench-train-epoch",
-        description = "Directory every executor can read, for exported minibatches (default ${DEFAULT-VALUE}).")
-    String work;
+    @CommandLine.Mixin SparkBenchOptions options;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -173,12 +171,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
       Architecture architecture = Architecture.fromId(model);
       SparkSettings.Place place = org.relief.model.config.Identified.parse(SparkSettings.Place.values(), training, "training");
-      TrainTest data = DatasetKind.FASHION_MNIST.load(this.data);
+      TrainTest data = DatasetKind.FASHION_MNIST.load(options.data);
       ImageDataset train = data.train().head(examples);
       NetworkSpec network = new NetworkSpec(architecture, 1, 28, 28, 10, 42);
       ExperimentSettings.Train t = new ExperimentSettings.Train(OptimizerKind.ADAM, learningRate, 0.9, 0, 120, 1, List.of(), 1,
           List.of(), 0.1, Checkpoint.LAST, 0, true);
-      SparkSettings settings = new SparkSettings(master, SparkSettings.Place.LOCAL, 0, 2, place, averagingFrequency, 2, false);
+      SparkSettings settings = new SparkSettings(options.master, SparkSettings.Place.LOCAL, 0, 2, place, averagingFrequency,
+          2, false);
+      String work = options.work + "/train-epoch";
       TrainEpochBenchmark.Result r;
       if (place == SparkSettings.Place.SPARK) {
         try (JavaSparkContext sc = SparkRuntime.start(settings, "relief bench train-epoch")) {

@@ -22,6 +22,8 @@ import org.relief.model.io.HadoopFiles;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.SequentialNetwork;
 import org.relief.model.train.Accuracy;
+import org.relief.model.train.CheckpointSelection;
+import org.relief.model.train.EpochOrder;
 import org.relief.model.train.LearningRate;
 import org.relief.model.train.MaskEnforcer;
 import org.relief.model.train.PhaseTrainer;
@@ -65,10 +67,7 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
   public Result train(Phase phase, float[] start, float[] flatMask, ImageDataset data, ImageDataset selection,
       EpochListener listener) {
     MaskEnforcer mask = new MaskEnforcer(flatMask);
-    float[] masked = start.clone();
-    for (int k = 0; k < masked.length; k++) {
-      masked[k] *= flatMask[k];
-    }
+    float[] masked = MaskEnforcer.masked(start, flatMask);
     if (phase.epochs() == 0) {
       return new Result(masked, 0, Double.NaN);
     }
@@ -90,10 +89,8 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
     master.setListeners(List.of(mask));
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
 
-    float[] best = null;
-    int bestEpoch = 0;
-    double bestAccuracy = Double.NEGATIVE_INFINITY;
-    SequentialNetwork view = null;
+    CheckpointSelection checkpoint = new CheckpointSelection(selection != null);
+    SequentialNetwork view = SequentialNetwork.wrap(spec, sparkNet.getNetwork());
     for (int epoch = 1; epoch <= phase.epochs(); epoch++) {
       long t0 = System.nanoTime();
       sc.setJobGroup("relief-training", String.format(Locale.ROOT, "%s: %s epoch %d/%d", this.phase.get(),
@@ -113,14 +110,10 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
       }
       view = SequentialNetwork.wrap(spec, trained);
       double accuracy = selection == null ? Double.NaN : Accuracy.of(view, selection, EVAL_BATCH).top1();
-      if (selection != null && accuracy > bestAccuracy) {
-        bestAccuracy = accuracy;
-        best = view.params();
-        bestEpoch = epoch;
-      }
+      checkpoint.offer(epoch, accuracy, view::params);
       listener.epochDone(new EpochReport(phase.name(), epoch, phase.epochs(), loss, accuracy, (System.nanoTime() - t0) / 1e9));
     }
-    return selection == null ? new Result(view.params(), phase.epochs(), Double.NaN) : new Result(best, bestEpoch, bestAccuracy);
+    return checkpoint.result(phase.epochs(), view::params);
   }
 
   /**
@@ -141,7 +134,7 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
         return paths;
       }
       fs.mkdirs(dir);
-      int[] order = permutation(n, new SplittableRandom(seed ^ 0xDA7AL));
+      int[] order = EpochOrder.permutation(n, new SplittableRandom(seed ^ 0xDA7AL));
       for (int b = 0; b < count; b++) {
         int from = b * train.batchSize();
         int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + train.batchSize()));
@@ -161,25 +154,11 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
   }
 
   private List<String> shuffled(List<String> paths, String phaseName, int epoch) {
-    int[] order = permutation(paths.size(), new SplittableRandom(seed ^ (31L * phaseName.hashCode() + epoch)));
+    int[] order = EpochOrder.of(paths.size(), seed, phaseName, epoch);
     List<String> out = new ArrayList<>(paths.size());
     for (int i : order) {
       out.add(paths.get(i));
     }
     return out;
-  }
-
-  private static int[] permutation(int n, SplittableRandom random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 }

@@ -37,6 +37,15 @@ public final class MaskEnforcer extends BaseTrainingListener implements java.io.
     flat.muli(mask().reshape(flat.shape()));
   }
 
+  /** A copy of {@code params} multiplied by {@code flatMask}. */
+  public static float[] masked(float[] params, float[] flatMask) {
+    float[] out = params.clone();
+    for (int k = 0; k < out.length; k++) {
+      out[k] *= flatMask[k];
+    }
+    return out;
+  }
+
   /** True if the mask prunes nothing, so no enforcement is needed. */
   public static boolean isFull(float[] flatMask) {
     for (float v : flatMask) {

@@ -1,6 +1,5 @@
 package org.relief.model.train;
 
-import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -46,10 +45,7 @@ public final class MaskedTrainer implements PhaseTrainer {
   @Override
   public Result train(Phase phase, float[] start, float[] flatMask, ImageDataset data, ImageDataset selection,
       EpochListener listener) {
-    float[] masked = start.clone();
-    for (int k = 0; k < masked.length; k++) {
-      masked[k] *= flatMask[k];
-    }
+    float[] masked = MaskEnforcer.masked(start, flatMask);
     if (phase.epochs() == 0) {
       return new Result(masked, 0, Double.NaN);
     }
@@ -62,31 +58,22 @@ public final class MaskedTrainer implements PhaseTrainer {
     }
     SequentialNetwork view = SequentialNetwork.wrap(spec, net);
 
-    float[] best = null;
-    int bestEpoch = 0;
-    double bestAccuracy = Double.NEGATIVE_INFINITY;
+    CheckpointSelection checkpoint = new CheckpointSelection(selection != null);
     for (int epoch = 1; epoch <= phase.epochs(); epoch++) {
       long t0 = System.nanoTime();
       double loss = trainEpoch(net, phase, epoch, data);
       net.incrementEpochCount();
       double accuracy = selection == null ? Double.NaN : Accuracy.of(view, selection, EVAL_BATCH).top1();
-      if (selection != null && accuracy > bestAccuracy) {
-        bestAccuracy = accuracy;
-        best = view.params();
-        bestEpoch = epoch;
-      }
+      checkpoint.offer(epoch, accuracy, view::params);
       listener.epochDone(new EpochReport(phase.name(), epoch, phase.epochs(), loss, accuracy, (System.nanoTime() - t0) / 1e9));
     }
-    if (selection == null) {
-      return new Result(view.params(), phase.epochs(), Double.NaN);
-    }
-    return new Result(best, bestEpoch, bestAccuracy);
+    return checkpoint.result(phase.epochs(), view::params);
   }
 
   /** One pass over the data in seeded order; returns the mean training loss. */
   private double trainEpoch(MultiLayerNetwork net, Phase phase, int epoch, ImageDataset data) {
     int n = data.size();
-    int[] order = order(n, phase.name(), epoch);
+    int[] order = shuffle ? EpochOrder.of(n, seed, phase.name(), epoch) : EpochOrder.permutation(n, null);
     double lossSum = 0;
     for (int start = 0; start < n; start += batchSize) {
       int b = Math.min(batchSize, n - start);
@@ -103,20 +90,4 @@ public final class MaskedTrainer implements PhaseTrainer {
     return lossSum / n;
   }
 
-  private int[] order(int n, String phase, int epoch) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      SplittableRandom random = new SplittableRandom(seed ^ (31L * phase.hashCode() + epoch) * 0x9E3779B97F4A7C15L);
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    return order;
-  }
 }
