@@ -46,6 +46,7 @@ public final class TrainEpochBenchmark {
     float[] mask = halfPruned(start.length, spec.seed());
     ImageDataset warmup = train.head(Math.max(1, train.size() / 10));
     trainer.train(new PhaseTrainer.Phase("warmup", 1, List.of()), start, mask, warmup, null, e -> { });
+    trainer.prepare(train);
     long t0 = System.nanoTime();
     PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("epoch", 1, List.of()), start, mask, train, null, e -> { });
     double seconds = (System.nanoTime() - t0) / 1e9;

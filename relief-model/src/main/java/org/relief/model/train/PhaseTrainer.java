@@ -34,6 +34,12 @@ public interface PhaseTrainer {
   record Result(float[] params, int selectedEpoch, double selectionAccuracy) {}
 
   /**
+   * Gets ready to train on {@code data} (e.g. writes it where workers read it); training phases
+   * call it themselves if it was not called. For benchmarks that time an epoch alone.
+   */
+  default void prepare(ImageDataset data) {}
+
+  /**
    * Trains from {@code start}, masked by {@code flatMask}.
    *
    * @param selection the examples the checkpoint rule measures (validation or test split), or

@@ -176,11 +176,15 @@ public final class SweepRunner {
         clock((System.nanoTime() - start) / 1e9), Double.isNaN(eta) ? "?" : clock(eta)));
   }
 
-  /** In local[N], N trials share this JVM: give each a share of ND4J's threads instead of all of them. */
+  /**
+   * A task gets {@code spark.task.cpus} cores, and its ND4J work as many threads. On executors
+   * OMP_NUM_THREADS does that; in local[N] the trials are threads of this JVM, which shares one
+   * ND4J thread setting, so it is set here for the sweep's duration.
+   */
   private int localThreads(int slots) {
     int before = Nd4j.getEnvironment().maxThreads();
-    if (sc.isLocal() && slots > 1) {
-      int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / slots);
+    if (sc.isLocal()) {
+      int threads = Integer.parseInt(sc.getConf().get("spark.task.cpus", "1"));
       Nd4j.getEnvironment().setMaxThreads(threads);
       Nd4j.factory().blas().setMaxThreads(threads);
     }
