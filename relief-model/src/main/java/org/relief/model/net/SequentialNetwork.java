@@ -39,12 +39,12 @@ public final class SequentialNetwork implements ReliefNetwork {
     this.layout = probeLayout(net, topology);
   }
 
-  /** Builds and initialises a network from its configuration, biases as PyTorch draws them. */
+  /** Builds a network from its configuration and initialises it from the spec's seed alone (see {@link #initialise}). */
   static SequentialNetwork create(NetworkSpec spec, MultiLayerConfiguration conf) {
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     SequentialNetwork network = new SequentialNetwork(spec, net);
-    network.initialiseBiases();
+    network.initialise();
     return network;
   }
 
@@ -168,16 +168,27 @@ public final class SequentialNetwork implements ReliefNetwork {
     return flatParams().get(NDArrayIndex.interval(offset, offset + count));
   }
 
-  /** PyTorch's default bias initialisation, U(-1/√fan-in, 1/√fan-in), seeded by the spec. */
-  private void initialiseBiases() {
-    Random random = new Random(spec.seed() * 1_000_003L + 17);
+  /**
+   * The reference's initialisation (models.py): weights Kaiming-normal, N(0, 2/fan-in), as
+   * PyTorch's {@code kaiming_normal_} (DL4J's {@code WeightInit.RELU} means the same); biases
+   * PyTorch's default, U(−1/√fan-in, 1/√fan-in). Drawn here from a {@link Random} seeded by the
+   * spec and the layer: DL4J's own initialisation does not follow the configuration's seed
+   * reproducibly (two builds in one JVM differed), and a seed must fix the initialisation.
+   */
+  private void initialise() {
     for (PrunableLayer layer : topology.layers()) {
+      Random random = new Random(spec.seed() * 1_000_003L + 31L * layer.networkIndex() + 17);
+      double std = Math.sqrt(2.0 / layer.fanIn());
+      float[] w = new float[Math.toIntExact(layer.weightCount())];
+      for (int k = 0; k < w.length; k++) {
+        w[k] = (float) (random.nextGaussian() * std);
+      }
       double bound = 1.0 / Math.sqrt(layer.fanIn());
       float[] b = new float[layer.outputs()];
       for (int j = 0; j < b.length; j++) {
         b[j] = (float) ((random.nextDouble() * 2 - 1) * bound);
       }
-      setLayer(layer.name(), weights(layer.name()), b);
+      setLayer(layer.name(), w, b);
     }
   }
 

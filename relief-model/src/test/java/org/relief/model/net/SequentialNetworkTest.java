@@ -88,10 +88,24 @@ class SequentialNetworkTest {
   }
 
   @Test
-  void theSameSpecBuildsTheSameWeights() {
-    assertArrayEquals(lenet5.build().params(), lenet5.build().params());
-    NetworkSpec other = new NetworkSpec(Architecture.LENET5, 1, 28, 28, 10, 6);
-    assertTrue(!java.util.Arrays.equals(lenet5.build().params(), other.build().params()));
+  void theSameSpecBuildsTheSameWeightsEveryTime() {
+    for (NetworkSpec spec : List.of(lenet5, lenet300)) {
+      float[] first = spec.build().params();
+      assertArrayEquals(first, spec.build().params(), spec.toString());
+      assertArrayEquals(first, spec.build().params(), spec.toString());
+      NetworkSpec other = new NetworkSpec(spec.architecture(), 1, 28, 28, 10, spec.seed() + 1);
+      assertTrue(!java.util.Arrays.equals(first, other.build().params()), "another seed, other weights");
+    }
+  }
+
+  @Test
+  void weightsAreKaimingNormal() {
+    float[] w = lenet300.build().weights("fc1");
+    double sumSquares = 0;
+    for (float v : w) {
+      sumSquares += (double) v * v;
+    }
+    assertEquals(2.0 / 784, sumSquares / w.length, 0.05 * 2.0 / 784, "variance 2 / fan-in");
   }
 
   @Test
