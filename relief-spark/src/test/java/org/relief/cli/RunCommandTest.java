@@ -124,12 +124,12 @@ class RunCommandTest {
     Path other = shared.resolve("other-process");
     Files.createDirectories(shared.resolve("conf-other"));
     Path conf = conf(shared.resolve("conf-other"), other.toString());
-    List<String> java = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx2g",
+    List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx2g",
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
         "-Dspark.ui.enabled=false", "-Dspark.driver.host=127.0.0.1",
         "-cp", System.getProperty("java.class.path"), "org.relief.cli.Relief", "run", conf.toString()));
-    Process p = new ProcessBuilder(java).redirectErrorStream(true).redirectOutput(shared.resolve("other.log").toFile()).start();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(shared.resolve("other.log").toFile()).start();
     assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES) && p.exitValue() == 0, Files.readString(shared.resolve("other.log")));
     for (String it : List.of("iter-001", "iter-002")) {
       assertEquals(MaskFile.read(firstRun.resolve(it + "/masks.bin").toString()),
