@@ -29,7 +29,27 @@ public final class Relief implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    exitWithParent();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * A trial forked by a sweep task ({@code -Drelief.parent-pid}) ends when that JVM ends, so a
+   * killed sweep never leaves a trial writing into its directory.
+   */
+  private static void exitWithParent() {
+    String parent = System.getProperty("relief.parent-pid");
+    if (parent == null) {
+      return;
+    }
+    ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(handle -> {
+      Thread watchdog = new Thread(() -> {
+        handle.onExit().join();
+        Runtime.getRuntime().halt(EXIT_FAILURE);
+      }, "relief-parent-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
+    }, () -> Runtime.getRuntime().halt(EXIT_FAILURE));
   }
 
   /** The configured command line, shared by {@link #main} and the tests. */

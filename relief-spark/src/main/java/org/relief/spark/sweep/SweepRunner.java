@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>per-task: every trial is its own single-task Spark job (its own job group), all
  *       submitted at once; Spark starts each on the next free task slot, so trials spread over
- *       all executors and concurrency is executors × cores ÷ {@code spark.task.cpus}.
+ *       all executors and concurrency is executors × cores ÷ {@code spark.task.cpus}. The task
+ *       runs its trial in a child JVM ({@code trial-jvm = fork}) or in its own.
  *   <li>distributed: trials run from the driver, {@code max-concurrent-trials} at a time, each
  *       using the cluster for its statistics (and its training if {@code spark.training = spark}).
  * </ul>
@@ -92,11 +93,12 @@ public final class SweepRunner {
     int slots = Math.max(1, sc.defaultParallelism() / Integer.parseInt(sc.getConf().get("spark.task.cpus", "1")));
     int previousThreads = localThreads(slots);
     String name = ledger.plan().settings().name();
-    int maxAttempts = ledger.plan().settings().maxAttempts();
+    SweepSettings sweep = ledger.plan().settings();
+    boolean fork = sweep.trialJvm() == SweepSettings.TrialJvm.FORK;
     Map<String, JavaFutureAction<List<TrialOutcome>>> running = new LinkedHashMap<>();
     try {
       for (Trial t : pending) {
-        TrialTask task = new TrialTask(t, ledger.attempts(t.id()), maxAttempts);
+        TrialTask task = new TrialTask(t, ledger.attempts(t.id()), sweep.maxAttempts(), fork, sweep.trialHeap(), ledger.uri());
         ledger.running(t.id());
         sc.setJobGroup("trial-" + t.id(), "sweep " + name + ": trial " + t.id() + " " + t.params(), false);
         running.put(t.id(), sc.parallelize(List.of(task), 1).map(TrialTask::run).collectAsync());

@@ -6,7 +6,27 @@ import org.relief.model.ReliefInputException;
 import org.relief.model.config.Identified;
 
 /** The {@code relief.sweep} keys other than the grid and the trials (documented in reference.conf). */
-public record SweepSettings(String name, String output, Mode mode, int maxConcurrentTrials, int maxAttempts) {
+public record SweepSettings(String name, String output, Mode mode, int maxConcurrentTrials, int maxAttempts,
+    TrialJvm trialJvm, String trialHeap) {
+
+  /** Where a per-task trial runs inside its Spark task. */
+  public enum TrialJvm implements Identified {
+    /** A child JVM per trial (default). */
+    FORK("fork"),
+    /** The executor's own JVM. */
+    IN_TASK("in-task");
+
+    private final String id;
+
+    TrialJvm(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+  }
 
   /** How trials are spread over the cluster. */
   public enum Mode implements Identified {
@@ -53,7 +73,20 @@ public record SweepSettings(String name, String output, Mode mode, int maxConcur
         throw new ReliefInputException("relief.sweep.max-concurrent-trials and max-attempts must be >= 1, got "
             + concurrent + " and " + attempts);
       }
-      return new SweepSettings(name, output.isBlank() ? "runs/sweeps/" + name : output, mode, concurrent, attempts);
+      TrialJvm jvm;
+      try {
+        jvm = Identified.parse(TrialJvm.values(), c.getString("trial-jvm"), "trial JVM");
+      } catch (ReliefInputException e) {
+        throw new ReliefInputException(c.getValue("trial-jvm").origin().description() + ": relief.sweep.trial-jvm "
+            + e.getMessage());
+      }
+      String heap = c.getString("trial-heap");
+      if (!heap.matches("[0-9]+[kKmMgG]?")) {
+        throw new ReliefInputException(c.getValue("trial-heap").origin().description() + ": relief.sweep.trial-heap = \""
+            + heap + "\" is not a JVM heap size such as 2g");
+      }
+      return new SweepSettings(name, output.isBlank() ? "runs/sweeps/" + name : output, mode, concurrent, attempts, jvm,
+          heap);
     } catch (ConfigException e) {
       throw new ReliefInputException(e.getMessage(), e);
     }

@@ -14,8 +14,12 @@ import org.relief.model.experiment.IterativePruning;
  * failure; only a lost executor makes Spark retry, and {@code maxAttempts} caps that too.
  *
  * @param previousAttempts attempts recorded by earlier runs of the sweep (e.g. a killed driver)
+ * @param fork run the trial in a child JVM ({@link ForkedTrial}) rather than in the task's JVM
+ * @param heap the child JVM's heap
+ * @param sweepOutput the sweep's output directory, for the child's log
  */
-record TrialTask(Trial trial, int previousAttempts, int maxAttempts) implements Serializable {
+record TrialTask(Trial trial, int previousAttempts, int maxAttempts, boolean fork, String heap, String sweepOutput)
+    implements Serializable {
 
   static TrialOutcome run(TrialTask task) {
     long t0 = System.nanoTime();
@@ -25,6 +29,9 @@ record TrialTask(Trial trial, int previousAttempts, int maxAttempts) implements 
       return TrialOutcome.failed(task.trial.id(), "gave up after " + attempt + " attempts (relief.sweep.max-attempts)", 0);
     }
     try {
+      if (task.fork) {
+        return ForkedTrial.run(task.trial, task.heap, context == null ? 1 : context.cpus(), task.sweepOutput);
+      }
       ExperimentSettings settings = ExperimentSettings.from(
           ExperimentConfig.merge(ConfigFactory.parseString(task.trial.config()), List.of()));
       IterativePruning.local(settings).run(false);
