@@ -75,6 +75,8 @@ class SweepCommandTest {
     JsonNode ledger = new ObjectMapper().readTree(out.resolve("sweep.json").toFile());
     assertEquals(8, ledger.path("trials").size());
     ledger.path("trials").forEach(t -> assertEquals("done", t.path("state").asText(), t.toString()));
+    ledger.path("trials").forEach(t -> assertTrue(Files.isRegularFile(out.resolve("logs/" + t.path("id").asText() + ".log")),
+        "each forked trial's log is kept"));
 
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertTrue(csv.get(0).startsWith("sweep,trial,network_architecture,prune_alpha_fc,train_optimizer,seed,iter,"), csv.get(0));
@@ -106,7 +108,8 @@ class SweepCommandTest {
     }
     Path missing = tmp.resolve("fashion-later");
     trials.append("  { experiment.seed = 8, dataset.path = \"").append(missing).append("\" }\n]\n");
-    Path conf = write("f.conf", base(out, "faulty") + trials);
+    // this sweep runs its trials in the executor's JVM (the other tests fork, the default)
+    Path conf = write("f.conf", base(out, "faulty") + trials + "relief.sweep.trial-jvm = in-task\n");
 
     CliRun run = CliRun.of("sweep", conf.toString());
 
@@ -147,7 +150,13 @@ class SweepCommandTest {
       Thread.sleep(200);
     }
     assertTrue(driver.isAlive(), "the sweep finished before it could be killed: " + Files.readString(tmp.resolve("driver.log")));
+    long driverPid = driver.pid();
     driver.destroyForcibly().waitFor();
+    long orphansDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (trialJvmsOf(driverPid) > 0 && System.nanoTime() < orphansDeadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(0, trialJvmsOf(driverPid), "forked trials end with the JVM that started them");
     int doneBefore = doneTrials(out);
     assertTrue(doneBefore >= 2 && doneBefore < 8, "killed mid-sweep: " + doneBefore + " done");
     Map<String, String> before = checksums(out, finishedTrialDirs(out));
@@ -203,6 +212,12 @@ class SweepCommandTest {
     assertEquals(1 + 8 + 2, run.outLines().size(), run.out());
     assertTrue(run.outLines().get(0).startsWith("trial\tstate\tnetwork.architecture"), run.out());
     assertFalse(Files.exists(out));
+  }
+
+  /** Trial JVMs still running that were forked by {@code parent}. */
+  private static long trialJvmsOf(long parent) {
+    return ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+        .map(args -> java.util.Arrays.asList(args).contains("-Drelief.parent-pid=" + parent)).orElse(false)).count();
   }
 
   private static int doneTrials(Path out) {
