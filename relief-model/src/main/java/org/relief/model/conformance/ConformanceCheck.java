@@ -29,14 +29,28 @@ public final class ConformanceCheck {
   /** Mismatches of one mask tensor. */
   public record TensorResult(String stage, String tensor, long mismatches, long entries) {}
 
-  /** All tensors of one fixture. */
-  public record Report(String fixture, List<TensorResult> tensors) {
+  /**
+   * All tensors of one fixture.
+   *
+   * @param batchNorm BatchNorm parameters after the step compared with the fixture's
+   *     {@code bn_params_after} (not mask entries: reported beside them)
+   */
+  public record Report(String fixture, List<TensorResult> tensors, List<TensorResult> batchNorm) {
     public long mismatches() {
       return tensors.stream().mapToLong(TensorResult::mismatches).sum();
     }
 
     public long entries() {
       return tensors.stream().mapToLong(TensorResult::entries).sum();
+    }
+
+    public long batchNormMismatches() {
+      return batchNorm.stream().mapToLong(TensorResult::mismatches).sum();
+    }
+
+    /** True if every mask entry and every BatchNorm value matches. */
+    public boolean conforms() {
+      return mismatches() == 0 && batchNormMismatches() == 0;
     }
 
     /** The line the command line prints last: {@code conformance <name>: <m> mismatches of <n> mask entries}. */
@@ -62,18 +76,14 @@ public final class ConformanceCheck {
   public static Report run(String dir, Sources sources) {
     Fixture fixture = Fixture.open(dir);
     Architecture architecture = architecture(fixture);
-    ConvScore score = ConvScore.SUM; // the reference scores LeNet-5's convolutions by summing over positions
-    PruningSettings settings = settings(fixture);
+    // the reference scores LeNet-5's convolutions by summing over positions, VGG's and ResNet's by mean-l2
+    ConvScore score = architecture.id().startsWith("lenet") ? ConvScore.SUM : ConvScore.MEAN_L2;
+    PruningSettings settings = settings(fixture, score);
 
     FloatTensor input = fixture.tensor("input");
     long n = input.shape()[0];
-    NetworkSpec spec = new NetworkSpec(architecture, 1, 28, 28, classes(fixture, architecture), 0);
+    NetworkSpec spec = spec(fixture, architecture, input);
     ReliefNetwork network = spec.build();
-    if (input.size() != n * spec.inputVolume()) {
-      throw new ReliefInputException(input.file() + ": input has shape " + Arrays.toString(input.shape())
-          + ", architecture " + architecture.id() + " takes " + spec.channels() + "x" + spec.height() + "x" + spec.width()
-          + " examples");
-    }
     for (PrunableLayer layer : network.topology().layers()) {
       FloatTensor w = fixture.tensor("params_before", layer.name() + ".weight");
       FloatTensor b = fixture.tensor("params_before", layer.name() + ".bias");
@@ -81,29 +91,99 @@ public final class ConformanceCheck {
       checkShape(b, layer.outputs());
       network.setLayer(layer.name(), w.values(), b.values()); // PyTorch [out, in, ...] is the canonical order
     }
+    network.setParams(withBatchNorm(fixture, network, network.params(), "params_before"));
     INDArray examples = Nd4j.create(input.values(), spec.batchShape((int) n), 'c');
 
-    PruningStep.Outcome outcome = new PruningStep(new PruningSettings(settings.alphaConv(), settings.alphaFc(), score))
+    PruningStep.Outcome outcome = new PruningStep(settings)
         .run(network, NetworkMasks.full(network.topology()), sources.forExamples(spec, examples));
 
     List<TensorResult> results = new ArrayList<>();
     compare(fixture, network, group(fixture, "masks_after"), "after", outcome.masks(), results);
     compare(fixture, network, group(fixture, "masks_before_backward"), "before-backward", outcome.beforeBackward(), results);
-    return new Report(fixture.name(), results);
+    return new Report(fixture.name(), results,
+        batchNormAfter(fixture, network, outcome.masks().apply(network.params(), network.layout())));
   }
 
+  private static final String[] BN_KEYS = {"weight", "bias", "running_mean", "running_var"};
+
+  /** {@code params} with the fixture's BatchNorm tensors of {@code group} written into it. */
+  private static float[] withBatchNorm(Fixture fixture, ReliefNetwork network, float[] params, String group) {
+    float[] out = params.clone();
+    for (PrunableLayer layer : network.topology().layers()) {
+      long[] offsets = network.layout().of(layer.name()).batchNorm();
+      if (offsets == null) {
+        continue;
+      }
+      for (int k = 0; k < BN_KEYS.length; k++) {
+        FloatTensor t = fixture.tensor(group, layer.batchNorm() + "." + BN_KEYS[k]);
+        checkShape(t, layer.outputs());
+        System.arraycopy(t.values(), 0, out, Math.toIntExact(offsets[k]), layer.outputs());
+      }
+    }
+    return out;
+  }
+
+  /** Our BatchNorm values after the step against the fixture's {@code bn_params_after}, exactly. */
+  private static List<TensorResult> batchNormAfter(Fixture fixture, ReliefNetwork network, float[] after) {
+    List<TensorResult> out = new ArrayList<>();
+    if (!fixture.hasGroup("bn_params_after")) {
+      return out;
+    }
+    for (PrunableLayer layer : network.topology().layers()) {
+      long[] offsets = network.layout().of(layer.name()).batchNorm();
+      if (offsets == null) {
+        continue;
+      }
+      for (int k = 0; k < BN_KEYS.length; k++) {
+        FloatTensor expected = fixture.tensor("bn_params_after", layer.batchNorm() + "." + BN_KEYS[k]);
+        checkShape(expected, layer.outputs());
+        long wrong = 0;
+        for (int j = 0; j < layer.outputs(); j++) {
+          wrong += expected.values()[j] != after[Math.toIntExact(offsets[k] + j)] ? 1 : 0;
+        }
+        out.add(new TensorResult("batchnorm", layer.batchNorm() + "." + BN_KEYS[k], wrong, layer.outputs()));
+      }
+    }
+    return out;
+  }
+
+  /** The network the fixture's input fits: LeNet-300-100 takes its 784 values as 1×28×28. */
+  private static NetworkSpec spec(Fixture fixture, Architecture architecture, FloatTensor input) {
+    long[] s = input.shape();
+    int c = s.length == 4 ? (int) s[1] : 1;
+    int h = s.length == 4 ? (int) s[2] : 28;
+    int w = s.length == 4 ? (int) s[3] : 28;
+    if (s.length != 4 && (s.length != 2 || s[1] != 784)) {
+      throw new ReliefInputException(input.file() + ": input has shape " + Arrays.toString(s)
+          + ", expected [N, C, H, W] or [N, 784]");
+    }
+    try {
+      architecture.checkInput(c, h, w, input.file());
+    } catch (ReliefInputException e) {
+      throw new ReliefInputException(input.file() + ": " + e.getMessage());
+    }
+    return new NetworkSpec(architecture, c, h, w, classes(fixture, architecture, c, h, w), 0);
+  }
+
+  /**
+   * The architecture the manifest's {@code model} names: an id ({@code lenet5}) or the reference's
+   * constructor call ({@code VGG('vgg-like', num_classes=10) from models.py}).
+   */
   private static Architecture architecture(Fixture fixture) {
     String model = fixture.model();
-    return switch (model) {
-      case "lenet300-100" -> Architecture.LENET_300_100;
-      case "lenet5" -> Architecture.LENET5;
-      default -> throw new ReliefInputException(fixture.manifestPath() + ": model '" + model
-          + "' is not supported by this version of the conformance check (supported: lenet300-100, lenet5)");
-    };
+    for (Architecture a : Architecture.values()) {
+      if (model.equals(a.id()) || model.contains("'" + a.id() + "'")) {
+        return a;
+      }
+    }
+    throw new ReliefInputException(fixture.manifestPath() + ": model '" + model
+        + "' is not supported by this version of the conformance check");
   }
 
-  private static int classes(Fixture fixture, Architecture architecture) {
-    String last = architecture == Architecture.LENET5 ? "fc2.weight" : "fc3.weight";
+  /** Classes: the output size of the network's last layer in {@code params_before}. */
+  private static int classes(Fixture fixture, Architecture architecture, int c, int h, int w) {
+    List<PrunableLayer> layers = new NetworkSpec(architecture, c, h, w, 2, 0).build().topology().layers();
+    String last = layers.get(layers.size() - 1).name() + ".weight";
     var entry = fixture.group("params_before").get(last);
     if (entry == null || !entry.has("shape") || entry.get("shape").size() != 2) {
       throw new ReliefInputException(fixture.manifestPath() + ": params_before has no 2-D '" + last + "'");
@@ -111,11 +191,11 @@ public final class ConformanceCheck {
     return entry.get("shape").get(0).asInt();
   }
 
-  private static PruningSettings settings(Fixture fixture) {
+  private static PruningSettings settings(Fixture fixture, ConvScore score) {
     double alphaFc = checkedAlpha(fixture, "alpha_fc", fixture.number("alpha_fc", Double.NaN));
     // alpha_conv is null for networks without convolutions; it is then unused
     double alphaConv = checkedAlpha(fixture, "alpha_conv", fixture.number("alpha_conv", alphaFc));
-    return new PruningSettings(alphaConv, alphaFc, ConvScore.SUM);
+    return new PruningSettings(alphaConv, alphaFc, score);
   }
 
   private static double checkedAlpha(Fixture fixture, String key, double value) {

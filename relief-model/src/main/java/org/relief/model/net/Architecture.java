@@ -1,9 +1,12 @@
 package org.relief.model.net;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -50,7 +53,62 @@ public enum Architecture implements Identified {
           dense("fc1", 50 * 4 * 4, 500),
           output("fc2", 500, spec.classes()));
     }
-  };
+  },
+
+  /** The paper's VGG-like: VGG-16's convolutions, one 512-unit hidden dense layer. */
+  VGG_LIKE("vgg-like", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0}, 1),
+  VGG11("vgg11", new int[] {64, 0, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0}, 2),
+  VGG13("vgg13", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0}, 2),
+  VGG16("vgg16", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0}, 2),
+  VGG19("vgg19", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0}, 2);
+
+  /** A VGG in the reference's CIFAR form; {@code cfg} lists filter counts, 0 = 2×2 max-pool. */
+  Architecture(String id, int[] cfg, int hiddenDense) {
+    this(id, false, 3, 0, 0);
+    this.vgg = cfg.clone();
+    this.hiddenDense = hiddenDense;
+  }
+
+  private int[] vgg;
+  private int hiddenDense;
+
+  /**
+   * The reference's VGG (models.py, CIFAR form): per cfg entry a 3×3 convolution with bias and
+   * padding 1, BatchNorm, ReLU, or a 2×2 max-pool; then the classifier: dropout 0.5 before each
+   * dense layer, {@code hiddenDense} hidden layers of 512 ReLU units, the output layer. Layer
+   * names are PyTorch's indices ({@code features.0}, {@code features.1} its BatchNorm, …,
+   * {@code classifier.1}), so fixtures and masks line up. Inputs of any size divisible by 32:
+   * the first dense layer reads 512·(H/32)·(W/32) features (2048 on 64×64 Tiny-ImageNet).
+   */
+  private List<Layer> vggLayers(NetworkSpec spec) {
+    List<Layer> layers = new ArrayList<>();
+    int in = spec.channels();
+    int index = 0;
+    for (int filters : vgg) {
+      if (filters == 0) {
+        layers.add(maxPool("features." + index, 2));
+        index += 1;
+      } else {
+        layers.add(new ConvolutionLayer.Builder(3, 3).name("features." + index).nIn(in).nOut(filters)
+            .stride(1, 1).padding(1, 1).activation(Activation.IDENTITY).build());
+        layers.add(new BatchNormalization.Builder().name("features." + (index + 1)).nOut(filters)
+            .eps(1e-5).decay(0.9).useLogStd(false).build());
+        layers.add(new ActivationLayer.Builder().name("features." + (index + 2)).activation(Activation.RELU).build());
+        in = filters;
+        index += 3;
+      }
+    }
+    int features = 512 * (spec.height() / 32) * (spec.width() / 32);
+    int k = 1;
+    for (int h = 0; h < hiddenDense; h++) {
+      layers.add(new DenseLayer.Builder().name("classifier." + k).nIn(h == 0 ? features : 512).nOut(512)
+          .dropOut(0.5).activation(Activation.RELU).build());
+      k += 3;
+    }
+    layers.add(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("classifier." + (hiddenDense == 1 ? 3 : 6))
+        .nIn(hiddenDense == 0 ? features : 512).nOut(spec.classes()).activation(Activation.SOFTMAX).build());
+    return layers;
+  }
 
   private final String id;
   private final boolean flatInput;
@@ -67,7 +125,12 @@ public enum Architecture implements Identified {
   }
 
   /** The DL4J layers in order, for the given input and class count. */
-  abstract List<Layer> layers(NetworkSpec spec);
+  List<Layer> layers(NetworkSpec spec) {
+    if (vgg == null) {
+      throw new IllegalStateException(id + " defines no layers");
+    }
+    return vggLayers(spec);
+  }
 
   /** The name used in config files and on the command line, e.g. {@code lenet300-100}. */
   @Override
@@ -87,12 +150,16 @@ public enum Architecture implements Identified {
 
   /**
    * Refuses an input this architecture was not built for, naming both shapes (e.g. LeNet-5 on
-   * 3-channel CIFAR images).
+   * 3-channel CIFAR images). LeNets take exactly 1×28×28; VGGs 3 channels and sides divisible by 32.
    */
   public void checkInput(int c, int h, int w, String source) {
-    if (c != channels || h != height || w != width) {
-      throw new ReliefInputException("architecture " + id + " takes " + channels + "x" + height + "x" + width
-          + " inputs, but " + source + " has " + c + "x" + h + "x" + w + " examples");
+    boolean ok = vgg != null
+        ? c == channels && h >= 32 && w >= 32 && h % 32 == 0 && w % 32 == 0
+        : c == channels && h == height && w == width;
+    if (!ok) {
+      String takes = vgg != null ? channels + "xHxW (H, W multiples of 32)" : channels + "x" + height + "x" + width;
+      throw new ReliefInputException("architecture " + id + " takes " + takes + " inputs, but " + source + " has "
+          + c + "x" + h + "x" + w + " examples");
     }
   }
 

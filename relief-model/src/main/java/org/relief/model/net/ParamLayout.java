@@ -15,8 +15,17 @@ import java.util.Map;
 public final class ParamLayout implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Offsets of one layer's weight and bias segments. */
-  public record Segments(long weightOffset, long weightCount, long biasOffset, long biasCount) implements Serializable {}
+  /**
+   * Offsets of one layer's weight and bias segments, and of its BatchNorm's gamma, beta,
+   * running mean and running variance ({@code batchNorm}, four offsets of one entry per unit;
+   * null without BatchNorm).
+   */
+  public record Segments(long weightOffset, long weightCount, long biasOffset, long biasCount, long[] batchNorm)
+      implements Serializable {
+    public Segments(long weightOffset, long weightCount, long biasOffset, long biasCount) {
+      this(weightOffset, weightCount, biasOffset, biasCount, null);
+    }
+  }
 
   private final long numParams;
   private final Map<String, Segments> segments;

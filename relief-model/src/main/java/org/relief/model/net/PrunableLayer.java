@@ -28,6 +28,9 @@ import java.io.Serializable;
  * @param outH output map height (1 for dense)
  * @param outW output map width (1 for dense)
  * @param logits true for the network's output layer, whose activation counts as identity
+ * @param activationIndex index of the network layer whose output is this layer's
+ *     post-activation output (the layer itself, or the ReLU after its BatchNorm)
+ * @param batchNorm name of the BatchNorm layer right after it, or null
  */
 public record PrunableLayer(
     String name,
@@ -45,8 +48,17 @@ public record PrunableLayer(
     int inW,
     int outH,
     int outW,
-    boolean logits)
+    boolean logits,
+    int activationIndex,
+    String batchNorm)
     implements Serializable {
+
+  /** A layer whose own output is its post-activation output, without BatchNorm. */
+  public PrunableLayer(String name, LayerKind kind, int networkIndex, int outputs, int inputs, int kernelH, int kernelW,
+      int strideH, int strideW, int padH, int padW, int inH, int inW, int outH, int outW, boolean logits) {
+    this(name, kind, networkIndex, outputs, inputs, kernelH, kernelW, strideH, strideW, padH, padW, inH, inW, outH, outW,
+        logits, networkIndex, null);
+  }
 
   public PrunableLayer {
     if (outputs <= 0 || inputs <= 0 || kernelH <= 0 || kernelW <= 0) {
@@ -91,5 +103,15 @@ public record PrunableLayer(
 
   public boolean isConv() {
     return kind == LayerKind.CONV;
+  }
+
+  public boolean hasBatchNorm() {
+    return batchNorm != null;
+  }
+
+  /** The same layer, followed by a BatchNorm layer and a separate activation layer. */
+  public PrunableLayer withBatchNorm(String batchNormName, int activationLayerIndex) {
+    return new PrunableLayer(name, kind, networkIndex, outputs, inputs, kernelH, kernelW, strideH, strideW, padH, padW, inH,
+        inW, outH, outW, logits, activationLayerIndex, batchNormName);
   }
 }

@@ -9,11 +9,14 @@ import java.util.Random;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -115,7 +118,7 @@ public final class SequentialNetwork implements ReliefNetwork {
   public Map<String, LayerIO> forward(INDArray batch, Collection<String> layers) {
     int last = -1;
     for (String name : layers) {
-      last = Math.max(last, topology.layer(name).networkIndex());
+      last = Math.max(last, topology.layer(name).activationIndex());
     }
     Map<String, LayerIO> result = new LinkedHashMap<>();
     if (last < 0) {
@@ -127,7 +130,7 @@ public final class SequentialNetwork implements ReliefNetwork {
     for (String name : layers) {
       PrunableLayer layer = topology.layer(name);
       INDArray input = activations.get(layer.networkIndex());
-      INDArray output = activations.get(layer.networkIndex() + 1);
+      INDArray output = activations.get(layer.activationIndex() + 1); // after BatchNorm and ReLU, if any
       if (!layer.isConv()) {
         if (input.rank() != 2) {
           input = input.reshape('c', n, input.length() / n); // flatten C, H, W as the preprocessor does
@@ -202,12 +205,23 @@ public final class SequentialNetwork implements ReliefNetwork {
     InputType previous = input;
     for (int i = 0; i < count; i++) {
       Layer layer = conf.getConf(i).getLayer();
+      PrunableLayer prunable = null;
       if (layer.getClass() == ConvolutionLayer.class) {
-        layers.add(convLayer((ConvolutionLayer) layer, i, previous, outputs.get(i)));
+        prunable = convLayer((ConvolutionLayer) layer, i, previous, outputs.get(i));
       } else if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
         org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;
-        layers.add(PrunableLayer.dense(layer.getLayerName(), i, (int) ff.getNIn(), (int) ff.getNOut(),
-            layer instanceof BaseOutputLayer && i == count - 1));
+        prunable = PrunableLayer.dense(layer.getLayerName(), i, (int) ff.getNIn(), (int) ff.getNOut(),
+            layer instanceof BaseOutputLayer && i == count - 1);
+      }
+      if (prunable != null && i + 1 < count && conf.getConf(i + 1).getLayer() instanceof BatchNormalization bn) {
+        // conv → BatchNorm → ReLU: the unit's output is the ReLU's, and its BN parameters go with it
+        if (i + 2 >= count || !(conf.getConf(i + 2).getLayer() instanceof ActivationLayer)) {
+          throw new IllegalArgumentException("layer " + layer.getLayerName() + ": BatchNorm must be followed by an activation layer");
+        }
+        prunable = prunable.withBatchNorm(bn.getLayerName(), i + 2);
+      }
+      if (prunable != null) {
+        layers.add(prunable);
       }
       previous = outputs.get(i);
     }
@@ -239,6 +253,7 @@ public final class SequentialNetwork implements ReliefNetwork {
    */
   private static ParamLayout probeLayout(MultiLayerNetwork net, NetworkTopology topology) {
     Map<String, ParamLayout.Segments> segments = new LinkedHashMap<>();
+    Map<String, long[]> batchNorms = new LinkedHashMap<>();
     long offset = 0;
     for (int i = 0; i < net.getnLayers(); i++) {
       org.deeplearning4j.nn.api.Layer layer = net.getLayer(i);
@@ -260,10 +275,41 @@ public final class SequentialNetwork implements ReliefNetwork {
         segments.put(name, new ParamLayout.Segments(offset + (long) weights[0], weights.length,
             offset + (long) biases[0], biases.length));
         view.assign(saved);
+      } else if (layer.conf().getLayer() instanceof BatchNormalization) {
+        batchNorms.put(name, batchNormOffsets(layer, offset));
       }
       offset += n;
     }
+    for (PrunableLayer p : topology.layers()) {
+      if (p.hasBatchNorm()) {
+        ParamLayout.Segments s = segments.get(p.name());
+        segments.put(p.name(), new ParamLayout.Segments(s.weightOffset(), s.weightCount(), s.biasOffset(), s.biasCount(),
+            batchNorms.get(p.batchNorm())));
+      }
+    }
     return new ParamLayout(offset, segments);
+  }
+
+  /** Where a BatchNorm layer keeps gamma, beta, mean and variance, probed like weights. */
+  private static long[] batchNormOffsets(org.deeplearning4j.nn.api.Layer layer, long layerOffset) {
+    INDArray view = layer.params();
+    INDArray saved = view.dup();
+    view.assign(Nd4j.arange(view.length()).castTo(DataType.FLOAT).reshape(view.shape()));
+    long[] offsets = new long[4];
+    String[] keys = {BatchNormalizationParamInitializer.GAMMA, BatchNormalizationParamInitializer.BETA,
+        BatchNormalizationParamInitializer.GLOBAL_MEAN, BatchNormalizationParamInitializer.GLOBAL_VAR};
+    String name = layer.conf().getLayer().getLayerName();
+    for (int k = 0; k < keys.length; k++) {
+      INDArray p = layer.getParam(keys[k]);
+      if (p == null) {
+        throw new IllegalStateException("BatchNorm " + name + " has no parameter " + keys[k] + " (use useLogStd(false))");
+      }
+      float[] probe = p.toFloatVector();
+      checkConsecutive(name, keys[k], probe);
+      offsets[k] = layerOffset + (long) probe[0];
+    }
+    view.assign(saved);
+    return offsets;
   }
 
   private static void checkConsecutive(String layer, String what, float[] probe) {

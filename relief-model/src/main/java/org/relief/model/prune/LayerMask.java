@@ -210,6 +210,21 @@ public final class LayerMask implements Serializable {
     }
   }
 
+  /**
+   * Zeroes the BatchNorm entries (gamma, beta, mean, variance at {@code batchNormOffsets}) of
+   * every unit with no surviving incoming connection: a removed filter's BN is zeroed too
+   * (DESIGN.md "Dead units"), so its output is exactly 0.
+   */
+  void zeroRemovedUnits(float[] flat, long[] batchNormOffsets) {
+    for (int j = 0; j < outputs; j++) {
+      if (!unitAlive(j)) {
+        for (long offset : batchNormOffsets) {
+          flat[Math.toIntExact(offset + j)] = 0f;
+        }
+      }
+    }
+  }
+
   void zeroPruned(float[] flat, int weightOffset, int biasOffset) {
     for (int k = 0; k < weights.length; k++) {
       if (!weights[k]) {

@@ -76,18 +76,27 @@ public final class NetworkMasks implements Serializable {
     return new NetworkMasks(m);
   }
 
-  /** 1 where kept, 0 where pruned, in the network's flat parameter layout; 1 for parameters no mask covers. */
+  /**
+   * 1 where kept, 0 where pruned, in the network's flat parameter layout: weights, biases, and
+   * the BatchNorm parameters of removed units; 1 for every other parameter.
+   */
   public float[] toFlat(ParamLayout layout) {
     float[] flat = new float[Math.toIntExact(layout.numParams())];
     java.util.Arrays.fill(flat, 1f);
     for (LayerMask mask : layers.values()) {
       ParamLayout.Segments s = layout.of(mask.layer());
       mask.copyInto(flat, Math.toIntExact(s.weightOffset()), Math.toIntExact(s.biasOffset()));
+      if (s.batchNorm() != null) {
+        mask.zeroRemovedUnits(flat, s.batchNorm());
+      }
     }
     return flat;
   }
 
-  /** A copy of {@code params} with every pruned weight and bias set to exactly 0. */
+  /**
+   * A copy of {@code params} with every pruned weight and bias, and the BatchNorm parameters of
+   * every removed unit, set to exactly 0.
+   */
   public float[] apply(float[] params, ParamLayout layout) {
     if (layout.numParams() != params.length) {
       throw new IllegalArgumentException("layout has " + layout.numParams() + " parameters, got " + params.length);
@@ -96,6 +105,9 @@ public final class NetworkMasks implements Serializable {
     for (LayerMask mask : layers.values()) {
       ParamLayout.Segments s = layout.of(mask.layer());
       mask.zeroPruned(out, Math.toIntExact(s.weightOffset()), Math.toIntExact(s.biasOffset()));
+      if (s.batchNorm() != null) {
+        mask.zeroRemovedUnits(out, s.batchNorm());
+      }
     }
     return out;
   }
