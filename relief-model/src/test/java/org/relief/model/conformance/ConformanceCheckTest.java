@@ -39,4 +39,14 @@ class ConformanceCheckTest {
         "both stages (after and before the backward walk) are compared");
     assertEquals(0, report.mismatches(), report.summary());
   }
+
+  @org.junit.jupiter.api.Test
+  void vggLikeFixtureGivesZeroMismatchesAndTheReferencesBatchNormValues() {
+    ConformanceCheck.Report report = ConformanceCheck.run(fixtureDir("vgg-like_seed42").toString());
+
+    assertEquals(2 * 14_982_474L, report.entries(), "VGG-like's weights and biases, after and before the backward walk");
+    assertEquals(0, report.mismatches(), report.summary());
+    assertEquals(13 * 4, report.batchNorm().size(), "gamma, beta, mean, variance of 13 BatchNorms");
+    assertEquals(0, report.batchNormMismatches(), "BN parameters of removed filters zeroed exactly as the reference");
+  }
 }
