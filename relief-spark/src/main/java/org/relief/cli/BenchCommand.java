@@ -175,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
       ImageDataset train = data.train().head(examples);
       NetworkSpec network = new NetworkSpec(architecture, 1, 28, 28, 10, 42);
       ExperimentSettings.Train t = new ExperimentSettings.Train(OptimizerKind.ADAM, learningRate, 0.9, 0, 120, 1, List.of(), 1,
-          List.of(), 0.1, Checkpoint.LAST, 0, true);
+          List.of(), 0.1, Checkpoint.LAST, 0, true, false);
       SparkSettings settings = new SparkSettings(options.master, SparkSettings.Place.LOCAL, 0, 2, place, averagingFrequency,
           2, false);
       String work = options.work + "/train-epoch";

@@ -61,6 +61,10 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
     this.seed = seed;
     this.exportDirectory = new Path(HadoopFiles.path(runDirectory), "spark-train").toString();
     this.phase = phase;
+    if (train.augment()) {
+      org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class).warn(
+          "spark training reads fixed minibatch files: train.augment is not applied (local training applies it)");
+    }
   }
 
   @Override

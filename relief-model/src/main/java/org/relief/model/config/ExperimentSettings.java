@@ -39,7 +39,7 @@ public final class ExperimentSettings {
   /** {@code relief.train}. */
   public record Train(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay, int batchSize,
       int pretrainEpochs, List<Integer> pretrainMilestones, int retrainEpochs, List<Integer> retrainMilestones,
-      double gamma, Checkpoint checkpoint, int validationSize, boolean shuffle) {
+      double gamma, Checkpoint checkpoint, int validationSize, boolean shuffle, boolean augment) {
     public Train {
       pretrainMilestones = List.copyOf(pretrainMilestones);
       retrainMilestones = List.copyOf(retrainMilestones);
@@ -113,7 +113,8 @@ public final class ExperimentSettings {
         r.positive("relief.train.gamma"),
         r.choice("relief.train.checkpoint", Checkpoint.values(), "checkpoint rule"),
         r.atLeast("relief.train.validation-size", 0),
-        r.bool("relief.train.shuffle"));
+        r.bool("relief.train.shuffle"),
+        augment(r, kind));
     if (train.checkpoint() == Checkpoint.VALIDATION && train.validationSize() == 0) {
       throw r.bad("relief.train.validation-size", "must be > 0 with train.checkpoint = validation");
     }
@@ -166,6 +167,17 @@ public final class ExperimentSettings {
   }
 
   private static final String OUTPUT = "experiment.output";
+
+  /** {@code train.augment}: auto means crop-flip for 3-channel images (CIFAR, Tiny-ImageNet). */
+  private static boolean augment(Reader r, DatasetKind kind) {
+    String value = r.string("relief.train.augment");
+    return switch (value) {
+      case "auto" -> kind.channels() == 3;
+      case "none" -> false;
+      case "crop-flip" -> true;
+      default -> throw r.bad("relief.train.augment", "must be auto, none or crop-flip");
+    };
+  }
 
   /**
    * The {@code relief} subtree without the keys of where work runs ({@code relief.spark}) and of

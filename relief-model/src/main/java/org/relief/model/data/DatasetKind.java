@@ -9,7 +9,10 @@ import org.relief.model.config.Identified;
 public enum DatasetKind implements Identified {
   MNIST("mnist", 1, 28, 28, 10, ""),
   FASHION_MNIST("fashion-mnist", 1, 28, 28, 10, MnistFormat.DEBIAN_FASHION_MNIST),
-  CIFAR10("cifar10", 3, 32, 32, 10, "");
+  CIFAR10("cifar10", 3, 32, 32, 10, ""),
+  CIFAR100("cifar100", 3, 32, 32, 100, ""),
+  CIFAR100_COARSE("cifar100-coarse", 3, 32, 32, 20, ""),
+  TINY_IMAGENET("tiny-imagenet", 3, 64, 64, 200, "");
 
   private final String id;
   private final int channels;
@@ -62,6 +65,9 @@ public enum DatasetKind implements Identified {
     return switch (this) {
       case MNIST, FASHION_MNIST -> MnistFormat.load(dir, id);
       case CIFAR10 -> CifarFormat.loadCifar10(dir);
+      case CIFAR100 -> CifarFormat.loadCifar100(dir, false);
+      case CIFAR100_COARSE -> CifarFormat.loadCifar100(dir, true);
+      case TINY_IMAGENET -> TinyImageNetFormat.load(dir);
     };
   }
 

@@ -2,6 +2,7 @@ package org.relief.model.train;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -18,6 +19,8 @@ import org.relief.model.net.SequentialNetwork;
  */
 public final class MaskedTrainer implements PhaseTrainer {
   private static final int EVAL_BATCH = 500;
+  /** The reference's RandomCrop(32, padding=4). */
+  private static final int AUGMENT_PAD = 4;
 
   private final NetworkSpec spec;
   private final OptimizerKind optimizer;
@@ -27,10 +30,12 @@ public final class MaskedTrainer implements PhaseTrainer {
   private final double gamma;
   private final int batchSize;
   private final boolean shuffle;
+  private final boolean augment;
   private final long seed;
 
+  /** @param augment the reference's crop-flip augmentation on every training batch (seeded) */
   public MaskedTrainer(NetworkSpec spec, OptimizerKind optimizer, double learningRate, double momentum,
-      double weightDecay, double gamma, int batchSize, boolean shuffle, long seed) {
+      double weightDecay, double gamma, int batchSize, boolean shuffle, boolean augment, long seed) {
     this.spec = spec;
     this.optimizer = optimizer;
     this.learningRate = learningRate;
@@ -39,6 +44,7 @@ public final class MaskedTrainer implements PhaseTrainer {
     this.gamma = gamma;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
+    this.augment = augment;
     this.seed = seed;
   }
 
@@ -79,7 +85,11 @@ public final class MaskedTrainer implements PhaseTrainer {
       int b = Math.min(batchSize, n - start);
       int[] idx = new int[b];
       System.arraycopy(order, start, idx, 0, b);
-      net.fit(new DataSet(data.features(idx, spec.batchShape(b)), data.oneHotLabels(idx)));
+      INDArray features = augment
+          ? data.augmentedFeatures(idx, new java.util.SplittableRandom(seed ^ (997L * epoch + start) ^ phase.name().hashCode()),
+              AUGMENT_PAD, spec.batchShape(b))
+          : data.features(idx, spec.batchShape(b));
+      net.fit(new DataSet(features, data.oneHotLabels(idx)));
       double loss = net.score();
       if (!Double.isFinite(loss)) {
         throw new TrainingDivergedException("training diverged: loss " + loss + " in " + phase.name() + ", epoch "

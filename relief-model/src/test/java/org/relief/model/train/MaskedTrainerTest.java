@@ -53,7 +53,7 @@ class MaskedTrainerTest {
     float[] start = network.params();
     float[] mask = randomMask(start.length, 0.2, 1); // 80 % pruned, biases included
     MaskedTrainer trainer = new MaskedTrainer(spec, optimizer, optimizer == OptimizerKind.ADAM ? 1e-3 : 0.01, 0.9,
-        5e-4, 0.1, 60, true, 7);
+        5e-4, 0.1, 60, true, false, 7);
 
     PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("retrain-1", 2, List.of(1)), start, mask,
         learnable(600, 1), null, e -> { });
@@ -80,7 +80,7 @@ class MaskedTrainerTest {
     float[] full = new float[start.length];
     java.util.Arrays.fill(full, 1f);
     List<PhaseTrainer.EpochReport> reports = new ArrayList<>();
-    MaskedTrainer trainer = new MaskedTrainer(spec, OptimizerKind.ADAM, 1e-3, 0.9, 0, 0.1, 50, true, 1);
+    MaskedTrainer trainer = new MaskedTrainer(spec, OptimizerKind.ADAM, 1e-3, 0.9, 0, 0.1, 50, true, false, 1);
 
     PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("pretrain", 3, List.of()), start, full,
         learnable(500, 2), learnable(200, 3), reports::add);
