@@ -86,10 +86,14 @@ public final class ConformanceCheck {
     ReliefNetwork network = spec.build();
     for (PrunableLayer layer : network.topology().layers()) {
       FloatTensor w = fixture.tensor("params_before", layer.name() + ".weight");
-      FloatTensor b = fixture.tensor("params_before", layer.name() + ".bias");
       checkShape(w, weightShape(layer));
-      checkShape(b, layer.outputs());
-      network.setLayer(layer.name(), w.values(), b.values()); // PyTorch [out, in, ...] is the canonical order
+      float[] b = new float[0];
+      if (layer.bias()) {
+        FloatTensor bias = fixture.tensor("params_before", layer.name() + ".bias");
+        checkShape(bias, layer.outputs());
+        b = bias.values();
+      }
+      network.setLayer(layer.name(), w.values(), b); // PyTorch [out, in, ...] is the canonical order
     }
     network.setParams(withBatchNorm(fixture, network, network.params(), "params_before"));
     INDArray examples = Nd4j.create(input.values(), spec.batchShape((int) n), 'c');
@@ -162,17 +166,19 @@ public final class ConformanceCheck {
     } catch (ReliefInputException e) {
       throw new ReliefInputException(input.file() + ": " + e.getMessage());
     }
-    return new NetworkSpec(architecture, c, h, w, classes(fixture, architecture, c, h, w), 0);
+    // the fixtures record the reference, which never applies ResNet's stem mask
+    return new NetworkSpec(architecture, c, h, w, classes(fixture, architecture, c, h, w), 0, architecture.graph());
   }
 
   /**
    * The architecture the manifest's {@code model} names: an id ({@code lenet5}) or the reference's
-   * constructor call ({@code VGG('vgg-like', num_classes=10) from models.py}).
+   * constructor call ({@code VGG('vgg-like', num_classes=10) from models.py},
+   * {@code resnet20(10, device) from models.py}).
    */
   private static Architecture architecture(Fixture fixture) {
     String model = fixture.model();
     for (Architecture a : Architecture.values()) {
-      if (model.equals(a.id()) || model.contains("'" + a.id() + "'")) {
+      if (model.equals(a.id()) || model.contains("'" + a.id() + "'") || model.startsWith(a.id() + "(")) {
         return a;
       }
     }
@@ -217,20 +223,32 @@ public final class ConformanceCheck {
     for (PrunableLayer layer : network.topology().layers()) {
       LayerMask mine = masks.layer(layer.name());
       FloatTensor w = fixture.tensor(group, layer.name() + ".weight");
-      FloatTensor b = fixture.tensor(group, layer.name() + ".bias");
       checkShape(w, weightShape(layer));
-      checkShape(b, layer.outputs());
       long wrong = 0;
       for (int k = 0; k < w.values().length; k++) {
         wrong += (w.values()[k] != 0f) != mine.weight(k) ? 1 : 0;
       }
       out.add(new TensorResult(stage, layer.name() + ".weight", wrong, w.size()));
-      wrong = 0;
-      for (int j = 0; j < b.values().length; j++) {
-        wrong += (b.values()[j] != 0f) != mine.bias(j) ? 1 : 0;
+      if (layer.bias()) {
+        FloatTensor b = fixture.tensor(group, layer.name() + ".bias");
+        checkShape(b, layer.outputs());
+        out.add(new TensorResult(stage, layer.name() + ".bias", flagMismatches(b, mine::bias), b.size()));
       }
-      out.add(new TensorResult(stage, layer.name() + ".bias", wrong, b.size()));
+      if (layer.hasResidual()) {
+        // the reference keys the per-channel shortcut mask by the shortcut's name
+        FloatTensor g = fixture.tensor(group, layer.residual().shortcutLayer() + ".mask");
+        checkShape(g, layer.outputs());
+        out.add(new TensorResult(stage, layer.residual().shortcutLayer() + ".mask", flagMismatches(g, mine::gate), g.size()));
+      }
     }
+  }
+
+  private static long flagMismatches(FloatTensor expected, java.util.function.IntPredicate kept) {
+    long wrong = 0;
+    for (int j = 0; j < expected.values().length; j++) {
+      wrong += (expected.values()[j] != 0f) != kept.test(j) ? 1 : 0;
+    }
+    return wrong;
   }
 
   private static long[] weightShape(PrunableLayer layer) {

@@ -7,7 +7,7 @@ import org.relief.model.data.ImageDataset;
 import org.relief.model.data.TrainTest;
 import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NetworkSpec;
-import org.relief.model.net.SequentialNetwork;
+import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.ActivitySource;
 import org.relief.model.prune.NetworkMasks;
 import org.relief.model.prune.PruningStep;
@@ -41,11 +41,11 @@ public final class IterativePruning {
 
   /** What changes from iteration to iteration: the network's weights live in {@code network}. */
   private static final class State {
-    final SequentialNetwork network;
+    final ReliefNetwork network;
     float[] initial;
     NetworkMasks masks;
 
-    State(SequentialNetwork network) {
+    State(ReliefNetwork network) {
       this.network = network;
     }
   }
@@ -68,7 +68,7 @@ public final class IterativePruning {
 
     RunDirectory dir = RunDirectory.open(settings.experiment().output(), settings, overwrite);
     IterationTable table = dir.table(kind.classes() > 10);
-    State state = new State((SequentialNetwork) spec.build());
+    State state = new State(spec.build());
     PhaseTrainer trainer = execution.trainer(spec, t, settings.experiment().seed(), dir.uri());
     int done = table.isEmpty() ? -1 : table.last().iter();
     RunProgress progress = new RunProgress(settings.experiment().name(), p.iterations(),

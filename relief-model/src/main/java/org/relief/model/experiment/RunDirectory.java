@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import org.relief.model.ReliefInputException;
 import org.relief.model.config.ExperimentSettings;
@@ -118,7 +118,7 @@ public final class RunDirectory {
     writeText(TABLE, table.toCsv());
   }
 
-  public void writeInitial(MultiLayerNetwork network) {
+  public void writeInitial(Model network) {
     writeModel("init/model.zip", network);
   }
 
@@ -126,7 +126,7 @@ public final class RunDirectory {
     return readParams("init/model.zip");
   }
 
-  public void writeIteration(int iteration, NetworkMasks masks, MultiLayerNetwork network) {
+  public void writeIteration(int iteration, NetworkMasks masks, Model network) {
     MaskFile.write(masks, new Path(root, iterationDir(iteration) + "/masks.bin").toString());
     writeModel(iterationDir(iteration) + "/model.zip", network);
   }
@@ -173,7 +173,7 @@ public final class RunDirectory {
     }
   }
 
-  private void writeModel(String name, MultiLayerNetwork network) {
+  private void writeModel(String name, Model network) {
     Path path = new Path(root, name);
     try {
       fs.mkdirs(path.getParent());
@@ -194,11 +194,23 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * The parameters of a saved network: the {@code coefficients.bin} entry DL4J's ModelSerializer
+   * writes, read without rebuilding the network (the same for chains and graphs).
+   */
   private float[] readParams(String name) {
     Path path = new Path(root, name);
-    try (InputStream in = fs.open(path)) {
-      return ModelSerializer.restoreMultiLayerNetwork(in, false).params().toFloatVector();
-    } catch (IOException e) {
+    try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(fs.open(path))) {
+      for (java.util.zip.ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        if (e.getName().equals("coefficients.bin")) {
+          return org.nd4j.linalg.factory.Nd4j.read(new java.io.DataInputStream(zip)).toFloatVector();
+        }
+      }
+      throw new ReliefInputException(path + ": not a DL4J model file (no coefficients.bin)");
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ReliefInputException r) {
+        throw r;
+      }
       throw new ReliefInputException(path + ": cannot read the saved network (" + e.getMessage() + ")", e);
     }
   }

@@ -23,7 +23,7 @@ public record LayerCensus(String layer, long keptWeights, long weights, long kep
     int used = mask.usedInputs();
     int alive = mask.aliveUnits();
     long flops = 2L * layer.outputPositions() * used * layer.weightsPerConnection() * alive;
-    return new LayerCensus(layer.name(), mask.keptWeights(), layer.weightCount(), mask.keptBiases(), layer.outputs(),
+    return new LayerCensus(layer.name(), mask.keptWeights(), layer.weightCount(), mask.keptBiases(), layer.biasCount(),
         alive, layer.outputs(), used, flops);
   }
 

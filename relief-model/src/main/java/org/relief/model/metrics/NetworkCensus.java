@@ -10,7 +10,8 @@ import org.relief.model.prune.NetworkMasks;
 /**
  * What survives of a network under its masks (DESIGN.md "Accounting"). Remaining weights
  * count the surviving weights and biases of conv and dense layers (BatchNorm parameters are not
- * counted); compression ratio = all / remaining; architecture = alive units per layer; FLOPs
+ * counted, nor are shortcut gates, which are not parameters of the model); compression ratio =
+ * all / remaining; architecture = alive units per layer; FLOPs
  * from the surviving architecture (see {@link LayerCensus#flops()}).
  */
 public final class NetworkCensus {
@@ -23,7 +24,9 @@ public final class NetworkCensus {
   public static NetworkCensus of(NetworkTopology topology, NetworkMasks masks) {
     List<LayerCensus> rows = new ArrayList<>();
     for (PrunableLayer layer : topology.layers()) {
-      rows.add(LayerCensus.of(layer, masks.layer(layer.name())));
+      if (layer.masked()) { // a mask that is never applied (the reference's ResNet stem) is not counted either
+        rows.add(LayerCensus.of(layer, masks.layer(layer.name())));
+      }
     }
     return new NetworkCensus(rows);
   }

@@ -2,6 +2,7 @@ package org.relief.model.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -60,7 +61,20 @@ public enum Architecture implements Identified {
   VGG11("vgg11", new int[] {64, 0, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0}, 2),
   VGG13("vgg13", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0}, 2),
   VGG16("vgg16", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0}, 2),
-  VGG19("vgg19", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0}, 2);
+  VGG19("vgg19", new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0}, 2),
+
+  /** CIFAR ResNets (He et al. 2016, option A), as the reference builds them: 3 stages of 16/32/64 channels. */
+  RESNET20("resnet20", new int[] {3, 3, 3}, new int[] {16, 32, 64}),
+  RESNET32("resnet32", new int[] {5, 5, 5}, new int[] {16, 32, 64}),
+  RESNET44("resnet44", new int[] {7, 7, 7}, new int[] {16, 32, 64}),
+  RESNET56("resnet56", new int[] {9, 9, 9}, new int[] {16, 32, 64}),
+  RESNET110("resnet110", new int[] {18, 18, 18}, new int[] {16, 32, 64}),
+  /**
+   * ResNet-18-style for Tiny-ImageNet: 4 stages of 2 basic blocks, 64/128/256/512 channels, a
+   * 3×3 stride-1 stem without max-pool (the CIFAR form, so a 64×64 image ends as 8×8 before
+   * pooling), option-A shortcuts so the residual rule applies to every block.
+   */
+  RESNET18("resnet18", new int[] {2, 2, 2, 2}, new int[] {64, 128, 256, 512});
 
   /** A VGG in the reference's CIFAR form; {@code cfg} lists filter counts, 0 = 2×2 max-pool. */
   Architecture(String id, int[] cfg, int hiddenDense) {
@@ -69,8 +83,17 @@ public enum Architecture implements Identified {
     this.hiddenDense = hiddenDense;
   }
 
+  /** A ResNet: basic blocks per stage and channels per stage. */
+  Architecture(String id, int[] blocks, int[] widths) {
+    this(id, false, 3, 0, 0);
+    this.resnetBlocks = blocks.clone();
+    this.resnetWidths = widths.clone();
+  }
+
   private int[] vgg;
   private int hiddenDense;
+  private int[] resnetBlocks;
+  private int[] resnetWidths;
 
   /**
    * The reference's VGG (models.py, CIFAR form): per cfg entry a 3×3 convolution with bias and
@@ -143,6 +166,16 @@ public enum Architecture implements Identified {
     return flatInput;
   }
 
+  /** True for networks with residual blocks, built as a DL4J ComputationGraph. */
+  public boolean graph() {
+    return resnetBlocks != null;
+  }
+
+  /** How much the input sides must divide by: 32 for VGGs (5 max-pools), 2^(stages−1) for ResNets. */
+  private int sideDivisor() {
+    return vgg != null ? 32 : 1 << (resnetBlocks.length - 1);
+  }
+
   /** Looks an architecture up by its {@link #id()}; the error lists the known ones. */
   public static Architecture fromId(String id) {
     return Identified.parse(values(), id, "architecture");
@@ -150,14 +183,17 @@ public enum Architecture implements Identified {
 
   /**
    * Refuses an input this architecture was not built for, naming both shapes (e.g. LeNet-5 on
-   * 3-channel CIFAR images). LeNets take exactly 1×28×28; VGGs 3 channels and sides divisible by 32.
+   * 3-channel CIFAR images). LeNets take exactly 1×28×28; VGGs 3 channels and sides divisible by
+   * 32; ResNets 3 channels and sides divisible by 2 per stride-2 stage.
    */
   public void checkInput(int c, int h, int w, String source) {
-    boolean ok = vgg != null
-        ? c == channels && h >= 32 && w >= 32 && h % 32 == 0 && w % 32 == 0
-        : c == channels && h == height && w == width;
+    boolean fixed = vgg == null && resnetBlocks == null;
+    int d = fixed ? 1 : sideDivisor();
+    boolean ok = fixed
+        ? c == channels && h == height && w == width
+        : c == channels && h >= d && w >= d && h % d == 0 && w % d == 0;
     if (!ok) {
-      String takes = vgg != null ? channels + "xHxW (H, W multiples of 32)" : channels + "x" + height + "x" + width;
+      String takes = fixed ? channels + "x" + height + "x" + width : channels + "xHxW (H, W multiples of " + d + ")";
       throw new ReliefInputException("architecture " + id + " takes " + takes + " inputs, but " + source + " has "
           + c + "x" + h + "x" + w + " examples");
     }
@@ -170,6 +206,9 @@ public enum Architecture implements Identified {
    */
   public MultiLayerConfiguration configuration(NetworkSpec spec, IUpdater updater, double l2) {
     checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
+    if (graph()) {
+      throw new IllegalStateException(id + " is a graph; use graphConfiguration");
+    }
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
         .seed(spec.seed())
         .dataType(DataType.FLOAT)
@@ -187,9 +226,38 @@ public enum Architecture implements Identified {
     return list.setInputType(input).build();
   }
 
+  /** The DL4J graph configuration of a ResNet, with updater and weight decay as {@link #configuration}. */
+  public ComputationGraphConfiguration graphConfiguration(NetworkSpec spec, IUpdater updater, double l2) {
+    checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
+    if (!graph()) {
+      throw new IllegalStateException(id + " is a chain; use configuration");
+    }
+    return ResNetConfiguration.of(spec, resnetBlocks, resnetWidths, updater, l2);
+  }
+
   /** A freshly initialised network; same spec, same weights. */
   public ReliefNetwork build(NetworkSpec spec) {
-    return SequentialNetwork.create(spec, configuration(spec, new NoOp(), 0.0));
+    return graph()
+        ? GraphNetwork.create(spec, graphConfiguration(spec, new NoOp(), 0.0))
+        : SequentialNetwork.create(spec, configuration(spec, new NoOp(), 0.0));
+  }
+
+  /**
+   * A network ready to train: DL4J's with {@code updater} and weight decay {@code l2},
+   * its parameters set to {@code params} (the flat layout of {@link #build}).
+   */
+  public ReliefNetwork trainable(NetworkSpec spec, IUpdater updater, double l2, float[] params) {
+    org.nd4j.linalg.api.ndarray.INDArray flat = org.nd4j.linalg.factory.Nd4j.createFromArray(params).reshape(1, params.length);
+    if (graph()) {
+      org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
+          graphConfiguration(spec, updater, l2));
+      g.init(flat, false);
+      return GraphNetwork.wrap(spec, g);
+    }
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+        configuration(spec, updater, l2));
+    net.init(flat, false);
+    return SequentialNetwork.wrap(spec, net);
   }
 
   private static Layer dense(String name, int in, int out) {

@@ -12,9 +12,16 @@ import java.io.Serializable;
  * @param width input width
  * @param classes output classes
  * @param seed seed of the weight and bias initialisation
+ * @param referenceStem for ResNets: compute the stem convolution's mask but never apply or
+ *     count it, as the reference code does (a bug, reproduced for conformance;
+ *     {@code prune.resnet-stem = reference})
  */
-public record NetworkSpec(Architecture architecture, int channels, int height, int width, int classes, long seed)
-    implements Serializable {
+public record NetworkSpec(Architecture architecture, int channels, int height, int width, int classes, long seed,
+    boolean referenceStem) implements Serializable {
+
+  public NetworkSpec(Architecture architecture, int channels, int height, int width, int classes, long seed) {
+    this(architecture, channels, height, width, classes, seed, false);
+  }
 
   public NetworkSpec {
     if (architecture == null) {

@@ -2,11 +2,14 @@ package org.relief.model.net;
 
 import java.util.Collection;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * A DL4J network seen the way NNrelief needs it: prunable layers, canonical weights, a flat
- * parameter vector and per-layer activations.
+ * parameter vector and per-layer activations. Chains ({@link SequentialNetwork}) and graphs
+ * with residual blocks ({@link GraphNetwork}) look the same from here.
  *
  * <p>Weights are returned in the canonical order of {@link PrunableLayer} (PyTorch's layout),
  * whatever DL4J's internal layout is. Every getter returns a copy; the caller may keep it.
@@ -45,4 +48,13 @@ public interface ReliefNetwork {
 
   /** Plain inference: class probabilities {@code [N, classes]}. */
   INDArray output(INDArray batch);
+
+  /** The DL4J network behind this view, for listeners and saving. Changes to it are visible here. */
+  Model dl4j();
+
+  /** One training step (forward, backward, update) on a minibatch. */
+  void fit(DataSet batch);
+
+  /** Counts an epoch done (DL4J's learning-rate schedules by epoch read this count). */
+  void incrementEpochCount();
 }

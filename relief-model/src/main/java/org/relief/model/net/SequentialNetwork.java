@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -16,12 +15,9 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * A {@link ReliefNetwork} over a DL4J {@link MultiLayerNetwork}: LeNets and VGG-style chains.
@@ -34,20 +30,22 @@ public final class SequentialNetwork implements ReliefNetwork {
   private final MultiLayerNetwork net;
   private final NetworkTopology topology;
   private final ParamLayout layout;
+  private final Dl4jParameters parameters;
 
   private SequentialNetwork(NetworkSpec spec, MultiLayerNetwork net) {
     this.spec = spec;
     this.net = net;
     this.topology = NetworkTopology.chain(prunableLayers(spec, net.getLayerWiseConfigurations()));
-    this.layout = probeLayout(net, topology);
+    this.layout = Dl4jParameters.probe(net, List.of(net.getLayers()), topology);
+    this.parameters = new Dl4jParameters(net, layout);
   }
 
-  /** Builds a network from its configuration and initialises it from the spec's seed alone (see {@link #initialise}). */
+  /** Builds a network from its configuration and initialises it from the spec's seed alone (see {@link Dl4jParameters#initialise}). */
   static SequentialNetwork create(NetworkSpec spec, MultiLayerConfiguration conf) {
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     SequentialNetwork network = new SequentialNetwork(spec, net);
-    network.initialise();
+    network.parameters.initialise(spec, network.topology);
     return network;
   }
 
@@ -56,7 +54,7 @@ public final class SequentialNetwork implements ReliefNetwork {
     return new SequentialNetwork(spec, net);
   }
 
-  /** The DL4J network, for training and saving. Changes to it are visible here. */
+  @Override
   public MultiLayerNetwork dl4j() {
     return net;
   }
@@ -78,40 +76,27 @@ public final class SequentialNetwork implements ReliefNetwork {
 
   @Override
   public float[] params() {
-    float[] out = new float[Math.toIntExact(layout.numParams())];
-    paramBuffer().get(out);
-    return out;
+    return parameters.params();
   }
 
   @Override
   public void setParams(float[] params) {
-    if (params.length != layout.numParams()) {
-      throw new IllegalArgumentException("expected " + layout.numParams() + " parameters, got " + params.length);
-    }
-    paramBuffer().put(params);
+    parameters.setParams(params);
   }
 
   @Override
   public float[] weights(String layer) {
-    ParamLayout.Segments s = layout.of(layer);
-    return segment(s.weightOffset(), s.weightCount()).toFloatVector();
+    return parameters.weights(layer);
   }
 
   @Override
   public float[] biases(String layer) {
-    ParamLayout.Segments s = layout.of(layer);
-    return segment(s.biasOffset(), s.biasCount()).toFloatVector();
+    return parameters.biases(layer);
   }
 
   @Override
   public void setLayer(String layer, float[] weights, float[] biases) {
-    ParamLayout.Segments s = layout.of(layer);
-    if (weights.length != s.weightCount() || biases.length != s.biasCount()) {
-      throw new IllegalArgumentException("layer " + layer + " has " + s.weightCount() + " weights and "
-          + s.biasCount() + " biases, got " + weights.length + " and " + biases.length);
-    }
-    segment(s.weightOffset(), s.weightCount()).assign(Nd4j.createFromArray(weights));
-    segment(s.biasOffset(), s.biasCount()).assign(Nd4j.createFromArray(biases));
+    parameters.setLayer(layer, weights, biases);
   }
 
   @Override
@@ -151,48 +136,14 @@ public final class SequentialNetwork implements ReliefNetwork {
     return net.output(batch, false);
   }
 
-  /** The flat parameters as a buffer over DL4J's own memory (memcpy-speed reads and writes). */
-  private java.nio.FloatBuffer paramBuffer() {
-    INDArray p = flatParams();
-    if (p.offset() != 0 || p.elementWiseStride() != 1 || p.dataType() != DataType.FLOAT) {
-      throw new IllegalStateException("DL4J's flat parameters are not one contiguous float buffer");
-    }
-    java.nio.FloatBuffer buffer = p.data().asNioFloat();
-    buffer.limit(Math.toIntExact(p.length()));
-    return buffer;
+  @Override
+  public void fit(DataSet batch) {
+    net.fit(batch);
   }
 
-  private INDArray flatParams() {
-    INDArray p = net.params();
-    return p.rank() == 1 ? p : p.reshape(p.length());
-  }
-
-  private INDArray segment(long offset, long count) {
-    return flatParams().get(NDArrayIndex.interval(offset, offset + count));
-  }
-
-  /**
-   * The reference's initialisation (models.py): weights Kaiming-normal, N(0, 2/fan-in), as
-   * PyTorch's {@code kaiming_normal_} (DL4J's {@code WeightInit.RELU} means the same); biases
-   * PyTorch's default, U(−1/√fan-in, 1/√fan-in). Drawn here from a {@link Random} seeded by the
-   * spec and the layer: DL4J's own initialisation does not follow the configuration's seed
-   * reproducibly (two builds in one JVM differed), and a seed must fix the initialisation.
-   */
-  private void initialise() {
-    for (PrunableLayer layer : topology.layers()) {
-      Random random = new Random(spec.seed() * 1_000_003L + 31L * layer.networkIndex() + 17);
-      double std = Math.sqrt(2.0 / layer.fanIn());
-      float[] w = new float[Math.toIntExact(layer.weightCount())];
-      for (int k = 0; k < w.length; k++) {
-        w[k] = (float) (random.nextGaussian() * std);
-      }
-      double bound = 1.0 / Math.sqrt(layer.fanIn());
-      float[] b = new float[layer.outputs()];
-      for (int j = 0; j < b.length; j++) {
-        b[j] = (float) ((random.nextDouble() * 2 - 1) * bound);
-      }
-      setLayer(layer.name(), w, b);
-    }
+  @Override
+  public void incrementEpochCount() {
+    net.incrementEpochCount();
   }
 
   private static List<PrunableLayer> prunableLayers(NetworkSpec spec, MultiLayerConfiguration conf) {
@@ -228,7 +179,8 @@ public final class SequentialNetwork implements ReliefNetwork {
     return layers;
   }
 
-  private static PrunableLayer convLayer(ConvolutionLayer conv, int index, InputType in, InputType out) {
+  /** A convolution as Relief sees it, from its DL4J configuration and its input and output types. */
+  static PrunableLayer convLayer(ConvolutionLayer conv, int index, InputType in, InputType out) {
     if (conv.getConvolutionMode() == ConvolutionMode.Same || conv.getConvolutionMode() == ConvolutionMode.Causal) {
       throw new IllegalArgumentException("layer " + conv.getLayerName() + ": only explicit symmetric padding is supported");
     }
@@ -241,83 +193,9 @@ public final class SequentialNetwork implements ReliefNetwork {
     int[] k = conv.getKernelSize();
     int[] s = conv.getStride();
     int[] p = conv.getPadding();
-    return new PrunableLayer(conv.getLayerName(), LayerKind.CONV, index, (int) conv.getNOut(), (int) conv.getNIn(),
-        k[0], k[1], s[0], s[1], p[0], p[1], (int) ti.getHeight(), (int) ti.getWidth(),
+    PrunableLayer layer = new PrunableLayer(conv.getLayerName(), LayerKind.CONV, index, (int) conv.getNOut(),
+        (int) conv.getNIn(), k[0], k[1], s[0], s[1], p[0], p[1], (int) ti.getHeight(), (int) ti.getWidth(),
         (int) to.getHeight(), (int) to.getWidth(), false);
-  }
-
-  /**
-   * Finds each prunable layer's weight and bias segments in the flat parameter vector by
-   * writing 0, 1, 2, … into the layer's parameters and reading them back through DL4J's own
-   * views, and checks that the weights come out in canonical order.
-   */
-  private static ParamLayout probeLayout(MultiLayerNetwork net, NetworkTopology topology) {
-    Map<String, ParamLayout.Segments> segments = new LinkedHashMap<>();
-    Map<String, long[]> batchNorms = new LinkedHashMap<>();
-    long offset = 0;
-    for (int i = 0; i < net.getnLayers(); i++) {
-      org.deeplearning4j.nn.api.Layer layer = net.getLayer(i);
-      long n = layer.numParams();
-      String name = layer.conf().getLayer().getLayerName();
-      if (topology.hasLayer(name)) {
-        if (n >= (1 << 24)) {
-          throw new IllegalStateException("layer " + name + " has " + n + " parameters; probing needs < 2^24");
-        }
-        INDArray view = layer.params();
-        INDArray saved = view.dup();
-        view.assign(Nd4j.arange(n).castTo(DataType.FLOAT).reshape(view.shape()));
-        INDArray w = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-        INDArray canonical = topology.layer(name).isConv() ? w : w.transpose();
-        float[] weights = Nd4j.toFlattened('c', canonical).toFloatVector();
-        float[] biases = layer.getParam(DefaultParamInitializer.BIAS_KEY).toFloatVector();
-        checkConsecutive(name, "weights", weights);
-        checkConsecutive(name, "biases", biases);
-        segments.put(name, new ParamLayout.Segments(offset + (long) weights[0], weights.length,
-            offset + (long) biases[0], biases.length));
-        view.assign(saved);
-      } else if (layer.conf().getLayer() instanceof BatchNormalization) {
-        batchNorms.put(name, batchNormOffsets(layer, offset));
-      }
-      offset += n;
-    }
-    for (PrunableLayer p : topology.layers()) {
-      if (p.hasBatchNorm()) {
-        ParamLayout.Segments s = segments.get(p.name());
-        segments.put(p.name(), new ParamLayout.Segments(s.weightOffset(), s.weightCount(), s.biasOffset(), s.biasCount(),
-            batchNorms.get(p.batchNorm())));
-      }
-    }
-    return new ParamLayout(offset, segments);
-  }
-
-  /** Where a BatchNorm layer keeps gamma, beta, mean and variance, probed like weights. */
-  private static long[] batchNormOffsets(org.deeplearning4j.nn.api.Layer layer, long layerOffset) {
-    INDArray view = layer.params();
-    INDArray saved = view.dup();
-    view.assign(Nd4j.arange(view.length()).castTo(DataType.FLOAT).reshape(view.shape()));
-    long[] offsets = new long[4];
-    String[] keys = {BatchNormalizationParamInitializer.GAMMA, BatchNormalizationParamInitializer.BETA,
-        BatchNormalizationParamInitializer.GLOBAL_MEAN, BatchNormalizationParamInitializer.GLOBAL_VAR};
-    String name = layer.conf().getLayer().getLayerName();
-    for (int k = 0; k < keys.length; k++) {
-      INDArray p = layer.getParam(keys[k]);
-      if (p == null) {
-        throw new IllegalStateException("BatchNorm " + name + " has no parameter " + keys[k] + " (use useLogStd(false))");
-      }
-      float[] probe = p.toFloatVector();
-      checkConsecutive(name, keys[k], probe);
-      offsets[k] = layerOffset + (long) probe[0];
-    }
-    view.assign(saved);
-    return offsets;
-  }
-
-  private static void checkConsecutive(String layer, String what, float[] probe) {
-    for (int k = 1; k < probe.length; k++) {
-      if (probe[k] != probe[0] + k) {
-        throw new IllegalStateException("DL4J stores the " + what + " of layer " + layer
-            + " in an order Relief does not expect (entry " + k + ")");
-      }
-    }
+    return conv.hasBias() ? layer : layer.withoutBias();
   }
 }

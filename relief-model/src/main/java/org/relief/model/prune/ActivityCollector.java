@@ -86,7 +86,15 @@ public final class ActivityCollector {
       double[] frobenius = channelKernels.containsKey(name)
           ? frobeniusSums(layer, layerIO.input(), channelKernels.get(name))
           : null;
-      stats.add(name, n, inputAbs, outputAbs, frobenius);
+      double[] branchAbs = null;
+      double[] shortcutAbs = null;
+      if (layer.hasResidual()) {
+        branchAbs = new double[layer.outputs() * layer.outputPositions()];
+        shortcutAbs = new double[branchAbs.length];
+        SampleSums.addAbs(layerIO.branch(), branchAbs);
+        SampleSums.addAbs(layerIO.shortcut(), shortcutAbs);
+      }
+      stats.add(name, n, inputAbs, outputAbs, frobenius, branchAbs, shortcutAbs);
     }
   }
 

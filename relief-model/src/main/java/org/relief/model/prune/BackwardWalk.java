@@ -10,9 +10,11 @@ import org.relief.model.net.PrunableLayer;
 
 /**
  * The backward pass of DESIGN.md "Backward pass": walking from the output back, a neuron or
- * filter that no surviving connection reads any more loses its incoming connections and its
- * bias. Producers are visited after all their consumers, so removals cascade down the network
- * in one walk (dense→dense, conv→dense through the flatten, conv→conv).
+ * filter that no surviving connection reads any more loses its incoming connections, its bias
+ * and, at the end of a residual block, its shortcut channel. A block's input channel is read
+ * by the block's first convolution and by the open shortcut channel it lands on. Producers are
+ * visited after all their consumers, so removals cascade down the network in one walk
+ * (dense→dense, conv→dense through the flatten, conv→conv, through residual blocks).
  */
 public final class BackwardWalk {
   private BackwardWalk() {}
@@ -26,13 +28,15 @@ public final class BackwardWalk {
     for (int k = layers.size() - 1; k >= 0; k--) {
       PrunableLayer producer = layers.get(k);
       List<Feed> feeds = topology.feedsFrom(producer.name());
-      if (feeds.isEmpty()) {
+      List<PrunableLayer> shortcuts = layers.stream()
+          .filter(l -> l.hasResidual() && l.residual().source().equals(producer.name())).toList();
+      if (feeds.isEmpty() && shortcuts.isEmpty()) {
         continue; // the output layer: nothing downstream reads it through a mask
       }
       boolean[] orphaned = new boolean[producer.outputs()];
       boolean any = false;
       for (int u = 0; u < producer.outputs(); u++) {
-        orphaned[u] = !readByAny(u, feeds, current);
+        orphaned[u] = !readByAny(u, feeds, current) && !passedOn(u, shortcuts, current);
         any |= orphaned[u];
       }
       if (any) {
@@ -40,6 +44,16 @@ public final class BackwardWalk {
       }
     }
     return NetworkMasks.of(new ArrayList<>(current.values()));
+  }
+
+  /** True if an open shortcut channel carries {@code unit} into a later block's output. */
+  private static boolean passedOn(int unit, List<PrunableLayer> shortcuts, Map<String, LayerMask> masks) {
+    for (PrunableLayer block : shortcuts) {
+      if (masks.get(block.name()).gate(unit + block.residual().offset())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean readByAny(int unit, List<Feed> feeds, Map<String, LayerMask> masks) {

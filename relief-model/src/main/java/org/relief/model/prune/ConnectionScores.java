@@ -18,7 +18,7 @@ import org.relief.model.net.PrunableLayer;
  */
 public final class ConnectionScores {
   private final PrunableLayer layer;
-  private final double[] scores; // [outputs][inputs + 1]; null for a dense layer, whose rows are made on demand
+  private final double[] scores; // [outputs][scoresPerUnit]; null for a dense layer, whose rows are made on demand
   private final float[] denseWeights;
   private final float[] denseBiases;
   private final double[] denseMeanAbs;
@@ -38,7 +38,7 @@ public final class ConnectionScores {
    */
   public static ConnectionScores of(PrunableLayer layer, LayerActivity activity, float[] weights, float[] biases,
       ConvScore variant) {
-    if (weights.length != layer.weightCount() || biases.length != layer.outputs()) {
+    if (weights.length != layer.weightCount() || biases.length != layer.biasCount()) {
       throw new IllegalArgumentException("layer " + layer.name() + ": got " + weights.length + " weights and "
           + biases.length + " biases");
     }
@@ -52,12 +52,18 @@ public final class ConnectionScores {
       }
       return new ConnectionScores(layer, null, weights, biases, meanAbs);
     }
-    double[] scores = new double[layer.outputs() * (layer.inputs() + 1)];
-    {
-      switch (variant) {
-        case SUM -> convSum(layer, activity, weights, biases, scores);
-        case MEAN_L2 -> convMeanL2(layer, activity, weights, biases, scores);
-        case FROBENIUS -> convFrobenius(layer, activity, weights, biases, scores);
+    double[] scores = new double[layer.outputs() * layer.scoresPerUnit()];
+    switch (variant) {
+      case SUM -> convSum(layer, activity, weights, scores);
+      case MEAN_L2 -> convMeanL2(layer, activity, weights, scores);
+      case FROBENIUS -> convFrobenius(layer, activity, scores);
+    }
+    if (layer.bias()) {
+      // the bias as a constant map: its sum over positions, or its L2 norm
+      double positions = variant == ConvScore.SUM ? layer.outputPositions() : Math.sqrt(layer.outputPositions());
+      int width = layer.scoresPerUnit();
+      for (int j = 0; j < layer.outputs(); j++) {
+        scores[j * width + layer.inputs()] = Math.abs((double) biases[j]) * positions;
       }
     }
     return new ConnectionScores(layer, scores, null, null, null);
@@ -67,9 +73,9 @@ public final class ConnectionScores {
     return layer;
   }
 
-  /** Scores of unit {@code j}'s connections, bias last (a fresh array). */
+  /** Scores of unit {@code j}'s connections, bias last if the layer has biases (a fresh array). */
   public double[] unit(int j) {
-    int width = layer.inputs() + 1;
+    int width = layer.scoresPerUnit();
     double[] row = new double[width];
     if (scores == null) {
       int in = layer.inputs();
@@ -77,7 +83,9 @@ public final class ConnectionScores {
       for (int i = 0; i < in; i++) {
         row[i] = Math.abs((double) denseWeights[base + i]) * denseMeanAbs[i];
       }
-      row[in] = Math.abs((double) denseBiases[j]);
+      if (layer.bias()) {
+        row[in] = Math.abs((double) denseBiases[j]);
+      }
     } else {
       System.arraycopy(scores, j * width, row, 0, width);
     }
@@ -88,7 +96,7 @@ public final class ConnectionScores {
    * Σ over output positions of the correlation equals, per kernel offset (u, v), |K| times the
    * sum of mean|x| over the input positions that offset touches; so this costs O(F·C·k²).
    */
-  private static void convSum(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
+  private static void convSum(PrunableLayer layer, LayerActivity activity, float[] w, double[] scores) {
     int c = layer.inputs();
     int kk = layer.weightsPerConnection();
     double[] windows = new double[c * kk];
@@ -112,8 +120,9 @@ public final class ConnectionScores {
         }
       }
     }
+    int width = layer.scoresPerUnit();
     for (int j = 0; j < layer.outputs(); j++) {
-      int row = j * (c + 1);
+      int row = j * width;
       for (int i = 0; i < c; i++) {
         int base = (j * c + i) * kk;
         double s = 0;
@@ -122,12 +131,12 @@ public final class ConnectionScores {
         }
         scores[row + i] = s;
       }
-      scores[row + c] = Math.abs((double) b[j]) * layer.outputPositions();
     }
   }
 
-  private static void convMeanL2(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
+  private static void convMeanL2(PrunableLayer layer, LayerActivity activity, float[] w, double[] scores) {
     int c = layer.inputs();
+    int width = layer.scoresPerUnit();
     int kk = layer.weightsPerConnection();
     int positions = layer.outputPositions();
     java.util.stream.IntStream.range(0, c).parallel().forEach(i -> {
@@ -147,13 +156,9 @@ public final class ConnectionScores {
           }
           squares += dot * dot;
         }
-        scores[j * (c + 1) + i] = Math.sqrt(squares);
+        scores[j * width + i] = Math.sqrt(squares);
       }
     });
-    double sqrtPositions = Math.sqrt(positions);
-    for (int j = 0; j < layer.outputs(); j++) {
-      scores[j * (c + 1) + c] = Math.abs((double) b[j]) * sqrtPositions;
-    }
   }
 
   /** patches[p·k² + (u·kW + v)] = mean|x| of channel i under kernel offset (u, v) at output position p. */
@@ -175,13 +180,13 @@ public final class ConnectionScores {
     }
   }
 
-  private static void convFrobenius(PrunableLayer layer, LayerActivity activity, float[] w, float[] b, double[] scores) {
+  private static void convFrobenius(PrunableLayer layer, LayerActivity activity, double[] scores) {
     int c = layer.inputs();
+    int width = layer.scoresPerUnit();
     for (int j = 0; j < layer.outputs(); j++) {
       for (int i = 0; i < c; i++) {
-        scores[j * (c + 1) + i] = activity.meanFrobenius(j, i, c);
+        scores[j * width + i] = activity.meanFrobenius(j, i, c);
       }
-      scores[j * (c + 1) + c] = Math.abs((double) b[j]) * Math.sqrt(layer.outputPositions());
     }
   }
 }

@@ -19,13 +19,18 @@ public final class LayerActivity implements Serializable {
   private final double[] inputAbsSum;
   private final double[] outputAbsSum;
   private final double[] frobeniusSum;
+  private final double[] branchAbsSum;
+  private final double[] shortcutAbsSum;
 
-  LayerActivity(String layer, long samples, double[] inputAbsSum, double[] outputAbsSum, double[] frobeniusSum) {
+  LayerActivity(String layer, long samples, double[] inputAbsSum, double[] outputAbsSum, double[] frobeniusSum,
+      double[] branchAbsSum, double[] shortcutAbsSum) {
     this.layer = layer;
     this.samples = samples;
     this.inputAbsSum = inputAbsSum;
     this.outputAbsSum = outputAbsSum;
     this.frobeniusSum = frobeniusSum;
+    this.branchAbsSum = branchAbsSum;
+    this.shortcutAbsSum = shortcutAbsSum;
   }
 
   public String layer() {
@@ -56,6 +61,36 @@ public final class LayerActivity implements Serializable {
       throw new IllegalStateException("layer " + layer + ": Frobenius norms were not collected");
     }
     return frobeniusSum[unit * inputs + input] / samples;
+  }
+
+  public boolean hasResidual() {
+    return branchAbsSum != null;
+  }
+
+  /**
+   * ‖mean_n |B[n, k]|‖_F over positions, B the residual block's BatchNorm output before the
+   * shortcut is added (DESIGN.md "Residual blocks").
+   */
+  public double branchNorm(int channel) {
+    return channelNorm(branchAbsSum, channel, "branch");
+  }
+
+  /** ‖mean_n |R[n, k]|‖_F over positions, R the (ungated) shortcut. */
+  public double shortcutNorm(int channel) {
+    return channelNorm(shortcutAbsSum, channel, "shortcut");
+  }
+
+  private double channelNorm(double[] sums, int channel, String what) {
+    if (sums == null) {
+      throw new IllegalStateException("layer " + layer + ": no " + what + " sums (not a residual block)");
+    }
+    int positions = sums.length / outputAbsSum.length;
+    double squares = 0;
+    for (int p = channel * positions; p < (channel + 1) * positions; p++) {
+      double mean = sums[p] / samples;
+      squares += mean * mean;
+    }
+    return Math.sqrt(squares);
   }
 
   public int inputVolume() {

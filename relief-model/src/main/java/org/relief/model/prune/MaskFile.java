@@ -19,14 +19,15 @@ import org.relief.model.net.PrunableLayer;
 
 /**
  * Masks on disk ({@code masks.bin}). Layout, big-endian: the 8 bytes {@code RELIEFMK}, format
- * version (int), layer count (int); per layer its name (modified UTF-8), outputs, inputs and
- * weights per connection (ints), then the weight flags and the bias flags as bit sets (LSB
- * first, padded to whole bytes); finally a CRC-32 (long) of everything before it. Written
- * atomically; a truncated or altered file fails its checksum.
+ * version (int), layer count (int); per layer its name (modified UTF-8), outputs, inputs,
+ * weights per connection, bias count and shortcut-gate count (ints; 0 for none), then the
+ * weight, bias and gate flags as bit sets (LSB first, each padded to whole bytes); finally a
+ * CRC-32 (long) of everything before it. Version 1 files (no counts: a bias per unit, no
+ * gates) are still read. Written atomically; a truncated or altered file fails its checksum.
  */
 public final class MaskFile {
   private static final byte[] MAGIC = "RELIEFMK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private MaskFile() {}
 
@@ -43,8 +44,14 @@ public final class MaskFile {
         out.writeInt(m.outputs());
         out.writeInt(m.inputs());
         out.writeInt(m.weightsPerConnection());
+        out.writeInt(m.biasCount());
+        boolean[] gates = m.gates();
+        out.writeInt(gates == null ? 0 : gates.length);
         out.write(pack(m.weights()));
         out.write(pack(m.biases()));
+        if (gates != null) {
+          out.write(pack(gates));
+        }
       }
       out.flush();
       CRC32 crc = new CRC32();
@@ -98,7 +105,7 @@ public final class MaskFile {
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(content, 0, content.length - 8))) {
       in.skipNBytes(MAGIC.length);
       int version = in.readInt();
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new ReliefInputException(path + ": mask file version " + version + ", this Relief reads " + VERSION);
       }
       int count = in.readInt();
@@ -108,12 +115,15 @@ public final class MaskFile {
         int outputs = in.readInt();
         int inputs = in.readInt();
         int perConnection = in.readInt();
+        int biases = version == 1 ? outputs : in.readInt();
+        int gates = version == 1 ? 0 : in.readInt();
         boolean[] w = unpack(in, Math.multiplyExact(Math.multiplyExact(outputs, inputs), perConnection));
-        boolean[] b = unpack(in, outputs);
-        masks.add(LayerMask.of(name, outputs, inputs, perConnection, w, b));
+        boolean[] b = unpack(in, biases);
+        boolean[] g = gates == 0 ? null : unpack(in, gates);
+        masks.add(LayerMask.of(name, outputs, inputs, perConnection, w, b, g));
       }
       return NetworkMasks.of(masks);
-    } catch (EOFException | ArithmeticException | NegativeArraySizeException e) {
+    } catch (EOFException | ArithmeticException | NegativeArraySizeException | IllegalArgumentException e) {
       throw new ReliefInputException(path + ": mask file is malformed (" + e + ")");
     } catch (IOException e) {
       throw new ReliefInputException(path + ": cannot read (" + e.getMessage() + ")", e);

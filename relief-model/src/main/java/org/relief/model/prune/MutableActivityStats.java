@@ -23,11 +23,15 @@ public final class MutableActivityStats implements Serializable {
     final double[] inputAbs;
     final double[] outputAbs;
     final double[] frobenius;
+    final double[] branchAbs;
+    final double[] shortcutAbs;
 
-    Sums(int inputVolume, int units, int frobeniusEntries) {
+    Sums(int inputVolume, int units, int frobeniusEntries, int residualVolume) {
       inputAbs = new double[inputVolume];
       outputAbs = new double[units];
       frobenius = frobeniusEntries > 0 ? new double[frobeniusEntries] : null;
+      branchAbs = residualVolume > 0 ? new double[residualVolume] : null;
+      shortcutAbs = residualVolume > 0 ? new double[residualVolume] : null;
     }
   }
 
@@ -38,7 +42,8 @@ public final class MutableActivityStats implements Serializable {
     for (String name : request.layers()) {
       PrunableLayer layer = topology.layer(name);
       int frobenius = layer.isConv() && request.convScore().needsPerSampleNorms() ? layer.outputs() * layer.inputs() : 0;
-      layers.put(name, new Sums(layer.inputVolume(), layer.outputs(), frobenius));
+      int residual = layer.hasResidual() ? layer.outputs() * layer.outputPositions() : 0;
+      layers.put(name, new Sums(layer.inputVolume(), layer.outputs(), frobenius, residual));
     }
   }
 
@@ -51,7 +56,24 @@ public final class MutableActivityStats implements Serializable {
    * @param frobenius Σ_n ‖|K_ji| ⋆ |x_ni|‖_F, index {@code j * inputs + i}, or null if not collected
    */
   public MutableActivityStats add(String layer, long samples, double[] inputAbs, double[] outputAbs, double[] frobenius) {
+    return add(layer, samples, inputAbs, outputAbs, frobenius, null, null);
+  }
+
+  /**
+   * As {@link #add(String, long, double[], double[], double[])}, for the second convolution of a
+   * residual block also with {@code branchAbs} (Σ_n |BatchNorm output| per channel and
+   * position) and {@code shortcutAbs} (Σ_n |shortcut| likewise), which the residual rule needs.
+   */
+  public MutableActivityStats add(String layer, long samples, double[] inputAbs, double[] outputAbs, double[] frobenius,
+      double[] branchAbs, double[] shortcutAbs) {
     Sums s = sums(layer);
+    if (s.branchAbs != null) {
+      if (branchAbs == null || shortcutAbs == null) {
+        throw new IllegalArgumentException("layer " + layer + ": branch and shortcut sums are required");
+      }
+      addInto(layer, "branch", s.branchAbs, branchAbs);
+      addInto(layer, "shortcut", s.shortcutAbs, shortcutAbs);
+    }
     addInto(layer, "input", s.inputAbs, inputAbs);
     addInto(layer, "output", s.outputAbs, outputAbs);
     if (s.frobenius != null) {
@@ -80,6 +102,10 @@ public final class MutableActivityStats implements Serializable {
       if (mine.frobenius != null) {
         addInto(e.getKey(), "frobenius", mine.frobenius, theirs.frobenius);
       }
+      if (mine.branchAbs != null) {
+        addInto(e.getKey(), "branch", mine.branchAbs, theirs.branchAbs);
+        addInto(e.getKey(), "shortcut", mine.shortcutAbs, theirs.shortcutAbs);
+      }
       mine.samples += theirs.samples;
     }
     return this;
@@ -99,7 +125,8 @@ public final class MutableActivityStats implements Serializable {
         throw new IllegalStateException("layer " + e.getKey() + ": no samples were added");
       }
       out.put(e.getKey(), new LayerActivity(e.getKey(), s.samples, s.inputAbs.clone(), s.outputAbs.clone(),
-          s.frobenius == null ? null : s.frobenius.clone()));
+          s.frobenius == null ? null : s.frobenius.clone(), s.branchAbs == null ? null : s.branchAbs.clone(),
+          s.shortcutAbs == null ? null : s.shortcutAbs.clone()));
     }
     return new ActivityStats(out);
   }

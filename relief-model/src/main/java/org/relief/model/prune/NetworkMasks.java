@@ -77,15 +77,20 @@ public final class NetworkMasks implements Serializable {
   }
 
   /**
-   * 1 where kept, 0 where pruned, in the network's flat parameter layout: weights, biases, and
-   * the BatchNorm parameters of removed units; 1 for every other parameter.
+   * 1 where kept, 0 where pruned, in the network's flat parameter layout: weights, biases,
+   * shortcut gates, and the BatchNorm parameters of removed units; 1 for every other parameter
+   * and for layers whose mask is never applied ({@link ParamLayout.Segments#masked()}).
    */
   public float[] toFlat(ParamLayout layout) {
     float[] flat = new float[Math.toIntExact(layout.numParams())];
     java.util.Arrays.fill(flat, 1f);
     for (LayerMask mask : layers.values()) {
       ParamLayout.Segments s = layout.of(mask.layer());
-      mask.copyInto(flat, Math.toIntExact(s.weightOffset()), Math.toIntExact(s.biasOffset()));
+      if (!s.masked()) {
+        continue;
+      }
+      mask.copyInto(flat, Math.toIntExact(s.weightOffset()), Math.toIntExact(s.biasOffset()),
+          Math.toIntExact(s.gateOffset()));
       if (s.batchNorm() != null) {
         mask.zeroRemovedUnits(flat, s.batchNorm());
       }
@@ -94,8 +99,8 @@ public final class NetworkMasks implements Serializable {
   }
 
   /**
-   * A copy of {@code params} with every pruned weight and bias, and the BatchNorm parameters of
-   * every removed unit, set to exactly 0.
+   * A copy of {@code params} with every pruned weight, bias and shortcut gate, and the
+   * BatchNorm parameters of every removed unit, set to exactly 0.
    */
   public float[] apply(float[] params, ParamLayout layout) {
     if (layout.numParams() != params.length) {
@@ -104,7 +109,11 @@ public final class NetworkMasks implements Serializable {
     float[] out = params.clone();
     for (LayerMask mask : layers.values()) {
       ParamLayout.Segments s = layout.of(mask.layer());
-      mask.zeroPruned(out, Math.toIntExact(s.weightOffset()), Math.toIntExact(s.biasOffset()));
+      if (!s.masked()) {
+        continue;
+      }
+      mask.zeroPruned(out, Math.toIntExact(s.weightOffset()), Math.toIntExact(s.biasOffset()),
+          Math.toIntExact(s.gateOffset()));
       if (s.batchNorm() != null) {
         mask.zeroRemovedUnits(out, s.batchNorm());
       }
@@ -120,9 +129,9 @@ public final class NetworkMasks implements Serializable {
     return layers.values().stream().mapToLong(LayerMask::keptBiases).sum();
   }
 
-  /** Weights and biases of all layers, kept or not. */
+  /** Weights, biases and shortcut gates of all layers, kept or not. */
   public long totalEntries() {
-    return layers.values().stream().mapToLong(m -> m.weightCount() + m.outputs()).sum();
+    return layers.values().stream().mapToLong(m -> m.weightCount() + m.biasCount() + (m.hasGate() ? m.outputs() : 0)).sum();
   }
 
   @Override

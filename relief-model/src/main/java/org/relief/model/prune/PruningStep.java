@@ -15,8 +15,10 @@ import org.relief.model.net.ReliefNetwork;
  *
  * <ol>
  *   <li>Pass 1 (only if there are convolutions): statistics of every convolution from one
- *       forward pass of the network as it stands; each filter's connections are scored and
- *       selected with {@code alpha-conv}.
+ *       forward pass of the network as it stands, residual shortcuts ungated as the reference
+ *       computes them; each filter's connections are scored and selected with {@code
+ *       alpha-conv}; in residual blocks the residual rule may then remove a whole filter or
+ *       close a shortcut channel.
  *   <li>Pass 2: statistics of every dense layer from a forward pass with the new convolution
  *       masks applied (the dense block sees the pruned feature extractor, each dense layer the
  *       unpruned previous dense layer); selection with {@code alpha-fc}.
@@ -49,7 +51,8 @@ public final class PruningStep {
     float[] params = current.apply(network.params(), layout);
 
     List<PrunableLayer> convs = topology.layersOfKind(LayerKind.CONV);
-    List<LayerMask> selected = new ArrayList<>(score(convs, params, layout, current, source, settings.alphaConv()));
+    List<LayerMask> selected = new ArrayList<>(score(convs, openGates(params, topology, layout), layout, current, source,
+        settings.alphaConv()));
     NetworkMasks afterConvs = current.with(selected);
 
     float[] withPrunedConvs = convs.isEmpty() ? params : afterConvs.apply(params, layout);
@@ -74,7 +77,11 @@ public final class PruningStep {
       float[] weights = slice(params, s.weightOffset(), s.weightCount());
       float[] biases = slice(params, s.biasOffset(), s.biasCount());
       ConnectionScores scores = ConnectionScores.of(layer, stats.layer(layer.name()), weights, biases, settings.convScore());
-      masks.add(select(layer, scores, stats.layer(layer.name()), alpha).and(current.layer(layer.name())));
+      LayerMask mask = select(layer, scores, stats.layer(layer.name()), alpha);
+      if (layer.hasResidual()) {
+        mask = residualRule(mask, stats.layer(layer.name()), alpha);
+      }
+      masks.add(mask.and(current.layer(layer.name())));
     }
     return masks;
   }
@@ -87,10 +94,14 @@ public final class PruningStep {
     int inputs = layer.inputs();
     int k2 = layer.weightsPerConnection();
     boolean[] weights = new boolean[Math.toIntExact(layer.weightCount())];
-    boolean[] biases = new boolean[layer.outputs()];
+    boolean[] biases = new boolean[layer.biasCount()];
+    boolean[] gate = layer.hasResidual() ? new boolean[layer.outputs()] : null;
     IntStream.range(0, layer.outputs()).parallel().forEach(j -> {
       if (activity.outputAbsSum(j) == 0.0) {
-        return; // dead unit: all incoming connections and the bias go
+        return; // dead unit: all incoming connections, the bias and its shortcut channel go
+      }
+      if (gate != null) {
+        gate[j] = true;
       }
       boolean[] keep;
       try {
@@ -105,12 +116,54 @@ public final class PruningStep {
           Arrays.fill(weights, start, start + k2, true);
         }
       }
-      biases[j] = keep[inputs];
+      if (layer.bias()) {
+        biases[j] = keep[inputs];
+      }
     });
-    return LayerMask.wrap(layer, weights, biases);
+    return LayerMask.wrap(layer, weights, biases, gate);
+  }
+
+  /**
+   * DESIGN.md "Residual blocks": per channel k, with nb and nr the norms of the mean |BatchNorm
+   * output| and mean |shortcut|, nb/nr &lt; (1−α)/α removes filter k (its shortcut channel stays),
+   * nr/nb &lt; (1−α)/α closes shortcut channel k. A 0/0 ratio is NaN and removes nothing; the
+   * zero-padded channels of an option-A shortcut have nr = 0 and are closed, as in the reference.
+   */
+  static LayerMask residualRule(LayerMask mask, LayerActivity activity, double alpha) {
+    double limit = (1 - alpha) / alpha;
+    boolean[] filters = new boolean[mask.outputs()];
+    boolean[] gates = new boolean[mask.outputs()];
+    for (int k = 0; k < mask.outputs(); k++) {
+      double branch = activity.branchNorm(k);
+      double shortcut = activity.shortcutNorm(k);
+      filters[k] = branch / shortcut < limit;
+      gates[k] = shortcut / branch < limit;
+    }
+    return mask.withoutFilters(filters).withoutGates(gates);
+  }
+
+  /**
+   * The parameters with every shortcut gate open: the reference scores convolutions on the
+   * shortcut without its mask (resnet_prune.py), in every iteration.
+   */
+  private static float[] openGates(float[] params, NetworkTopology topology, ParamLayout layout) {
+    float[] out = null;
+    for (PrunableLayer layer : topology.layers()) {
+      ParamLayout.Segments s = layout.of(layer.name());
+      if (s.hasGate()) {
+        if (out == null) {
+          out = params.clone();
+        }
+        Arrays.fill(out, Math.toIntExact(s.gateOffset()), Math.toIntExact(s.gateOffset()) + layer.outputs(), 1f);
+      }
+    }
+    return out == null ? params : out;
   }
 
   private static float[] slice(float[] params, long offset, long count) {
+    if (count == 0) {
+      return new float[0];
+    }
     return Arrays.copyOfRange(params, Math.toIntExact(offset), Math.toIntExact(offset + count));
   }
 }

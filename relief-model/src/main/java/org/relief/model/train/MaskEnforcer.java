@@ -1,7 +1,6 @@
 package org.relief.model.train;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,7 +57,7 @@ public final class MaskEnforcer extends BaseTrainingListener implements java.io.
 
   @Override
   public void onGradientCalculation(Model model) {
-    apply(((MultiLayerNetwork) model).getFlattenedGradients());
+    apply(model.getGradientsViewArray());
   }
 
   @Override

@@ -1,14 +1,11 @@
 package org.relief.model.train;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.net.NetworkSpec;
-import org.relief.model.net.SequentialNetwork;
+import org.relief.model.net.ReliefNetwork;
 
 /**
  * A {@link PhaseTrainer} in this JVM, on DL4J directly.
@@ -56,28 +53,25 @@ public final class MaskedTrainer implements PhaseTrainer {
       return new Result(masked, 0, Double.NaN);
     }
     IUpdater updater = LearningRate.updater(optimizer, learningRate, momentum, phase.milestones(), gamma);
-    MultiLayerConfiguration conf = spec.architecture().configuration(spec, updater, weightDecay);
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init(Nd4j.createFromArray(masked).reshape(1, masked.length), false);
+    ReliefNetwork net = spec.architecture().trainable(spec, updater, weightDecay, masked);
     if (!MaskEnforcer.isFull(flatMask)) {
-      net.setListeners(new MaskEnforcer(flatMask));
+      net.dl4j().setListeners(new MaskEnforcer(flatMask));
     }
-    SequentialNetwork view = SequentialNetwork.wrap(spec, net);
 
     CheckpointSelection checkpoint = new CheckpointSelection(selection != null);
     for (int epoch = 1; epoch <= phase.epochs(); epoch++) {
       long t0 = System.nanoTime();
       double loss = trainEpoch(net, phase, epoch, data);
       net.incrementEpochCount();
-      double accuracy = selection == null ? Double.NaN : Accuracy.of(view, selection, EVAL_BATCH).top1();
-      checkpoint.offer(epoch, accuracy, view::params);
+      double accuracy = selection == null ? Double.NaN : Accuracy.of(net, selection, EVAL_BATCH).top1();
+      checkpoint.offer(epoch, accuracy, net::params);
       listener.epochDone(new EpochReport(phase.name(), epoch, phase.epochs(), loss, accuracy, (System.nanoTime() - t0) / 1e9));
     }
-    return checkpoint.result(phase.epochs(), view::params);
+    return checkpoint.result(phase.epochs(), net::params);
   }
 
   /** One pass over the data in seeded order; returns the mean training loss. */
-  private double trainEpoch(MultiLayerNetwork net, Phase phase, int epoch, ImageDataset data) {
+  private double trainEpoch(ReliefNetwork net, Phase phase, int epoch, ImageDataset data) {
     int n = data.size();
     int[] order = shuffle ? EpochOrder.of(n, seed, phase.name(), epoch) : EpochOrder.permutation(n, null);
     double lossSum = 0;
@@ -90,7 +84,7 @@ public final class MaskedTrainer implements PhaseTrainer {
               AUGMENT_PAD, spec.batchShape(b))
           : data.features(idx, spec.batchShape(b));
       net.fit(new DataSet(features, data.oneHotLabels(idx)));
-      double loss = net.score();
+      double loss = net.dl4j().score();
       if (!Double.isFinite(loss)) {
         throw new TrainingDivergedException("training diverged: loss " + loss + " in " + phase.name() + ", epoch "
             + epoch + ", batch " + (start / batchSize + 1) + " (learning rate " + learningRate + " too high?)");

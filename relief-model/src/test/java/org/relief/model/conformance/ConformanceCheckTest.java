@@ -49,4 +49,17 @@ class ConformanceCheckTest {
     assertEquals(13 * 4, report.batchNorm().size(), "gamma, beta, mean, variance of 13 BatchNorms");
     assertEquals(0, report.batchNormMismatches(), "BN parameters of removed filters zeroed exactly as the reference");
   }
+
+  @org.junit.jupiter.api.Test
+  void resnet20FixtureGivesZeroMismatchesWithShortcutMasksAndTheReferencesBatchNormValues() {
+    ConformanceCheck.Report report = ConformanceCheck.run(fixtureDir("resnet20_seed42").toString());
+
+    report.tensors().stream().filter(t -> t.mismatches() > 0).forEach(System.out::println);
+    // conv weights 267,696 (no conv biases), linear 640 + 10, shortcut masks 3·16 + 3·32 + 3·64
+    assertEquals(2 * (267_696L + 650 + 336), report.entries(), "every mask entry, after and before the backward walk");
+    assertTrue(report.tensors().stream().anyMatch(t -> t.tensor().equals("layer3.0.shortcut.mask")));
+    assertEquals(0, report.mismatches(), report.summary());
+    assertEquals(19 * 4, report.batchNorm().size(), "gamma, beta, mean, variance of 19 BatchNorms");
+    assertEquals(0, report.batchNormMismatches(), "BN of removed filters zeroed, the stem's untouched, as the reference");
+  }
 }

@@ -1,0 +1,102 @@
+package org.relief.model.net;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The DL4J graph of a ResNet in the reference's CIFAR form (models.py, after He et al. 2016,
+ * option A): a 3×3 stem convolution, stages of basic blocks, global average pooling and one
+ * linear layer.
+ *
+ * <p>Block: {@code out = ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + gate · shortcut(x))}, every
+ * convolution 3×3 with padding 1 and no bias; the first block of every stage after the first
+ * has stride 2 and doubles the channels, its shortcut {@code x[:, :, ::2, ::2]} zero-padded with
+ * {@code planes/4} channels on each side ({@link ShortcutLayer}). Vertex names follow the
+ * reference's parameter names ({@code conv1}, {@code bn1}, {@code layer2.0.conv1}, …,
+ * {@code linear}), so fixtures and masks line up.
+ */
+final class ResNetConfiguration {
+  static final String INPUT = "input";
+
+  private ResNetConfiguration() {}
+
+  /**
+   * @param blocks basic blocks per stage
+   * @param widths channels per stage; the stem has {@code widths[0]}
+   */
+  static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2) {
+    ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+        .seed(spec.seed())
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.RELU)
+        .updater(updater)
+        .l2(l2)
+        .l2Bias(l2)
+        .convolutionMode(ConvolutionMode.Truncate)
+        .graphBuilder()
+        .addInputs(INPUT)
+        .setInputTypes(InputType.convolutional(spec.height(), spec.width(), spec.channels()));
+    String x = convBnRelu(g, "conv1", "bn1", "relu", INPUT, spec.channels(), widths[0], 1);
+    int in = widths[0];
+    for (int stage = 0; stage < blocks.length; stage++) {
+      for (int b = 0; b < blocks[stage]; b++) {
+        int stride = stage > 0 && b == 0 ? 2 : 1;
+        x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride);
+        in = widths[stage];
+      }
+    }
+    g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+    g.addLayer("linear", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(spec.classes())
+        .activation(Activation.SOFTMAX).build(), "pool");
+    return g.setOutputs("linear").build();
+  }
+
+  private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
+      int stride) {
+    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x, in, planes, stride);
+    g.addLayer(prefix + "conv2", conv(planes, planes, 1), h);
+    g.addLayer(prefix + "bn2", batchNorm(planes), prefix + "conv2");
+    boolean optionA = stride != 1 || in != planes;
+    g.addLayer(prefix + "shortcut", new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1,
+        optionA ? planes / 4 : 0), x);
+    g.addVertex(prefix + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), prefix + "bn2", prefix + "shortcut");
+    g.addLayer(prefix + "relu2", relu(), prefix + "add");
+    return prefix + "relu2";
+  }
+
+  private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String conv, String bn, String relu,
+      String x, int in, int out, int stride) {
+    g.addLayer(conv, conv(in, out, stride), x);
+    g.addLayer(bn, batchNorm(out), conv);
+    g.addLayer(relu, relu(), bn);
+    return relu;
+  }
+
+  private static ConvolutionLayer conv(int in, int out, int stride) {
+    return new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(out).stride(stride, stride).padding(1, 1).hasBias(false)
+        .activation(Activation.IDENTITY).build();
+  }
+
+  /** PyTorch's BatchNorm2d defaults: eps 1e-5, momentum 0.1 (DL4J decay 0.9). */
+  private static BatchNormalization batchNorm(int channels) {
+    return new BatchNormalization.Builder().nOut(channels).eps(1e-5).decay(0.9).useLogStd(false).build();
+  }
+
+  private static ActivationLayer relu() {
+    return new ActivationLayer.Builder().activation(Activation.RELU).build();
+  }
+}
