@@ -9,6 +9,7 @@ import org.relief.model.ReliefInputException;
 import org.relief.model.data.DatasetKind;
 import org.relief.model.experiment.BeforeRetraining;
 import org.relief.model.net.Architecture;
+import org.relief.model.net.ResNetStem;
 import org.relief.model.prune.ConvScore;
 import org.relief.model.prune.PruningSettings;
 import org.relief.model.train.Checkpoint;
@@ -30,7 +31,7 @@ public final class ExperimentSettings {
 
   /** {@code relief.prune}. */
   public record Prune(int iterations, double alphaConv, double alphaFc, ConvScore convScore, int pruningSetSize,
-      int batchSize, BeforeRetraining beforeRetraining) {
+      int batchSize, BeforeRetraining beforeRetraining, ResNetStem resnetStem) {
     public PruningSettings step() {
       return new PruningSettings(alphaConv, alphaFc, convScore);
     }
@@ -98,7 +99,8 @@ public final class ExperimentSettings {
         r.choice("relief.prune.conv-score", ConvScore.values(), "convolution score"),
         r.atLeast("relief.prune.pruning-set-size", 1),
         r.atLeast("relief.prune.batch-size", 1),
-        r.choice("relief.prune.before-retraining", BeforeRetraining.values(), "before-retraining choice"));
+        r.choice("relief.prune.before-retraining", BeforeRetraining.values(), "before-retraining choice"),
+        r.choice("relief.prune.resnet-stem", ResNetStem.values(), "resnet-stem choice"));
 
     Train train = new Train(
         r.choice("relief.train.optimizer", OptimizerKind.values(), "optimizer"),

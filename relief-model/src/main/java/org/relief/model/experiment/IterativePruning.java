@@ -8,6 +8,7 @@ import org.relief.model.data.TrainTest;
 import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.net.ResNetStem;
 import org.relief.model.prune.ActivitySource;
 import org.relief.model.prune.NetworkMasks;
 import org.relief.model.prune.PruningStep;
@@ -64,7 +65,7 @@ public final class IterativePruning {
     checkShape(loaded.train(), kind);
     DataSplits data = DataSplits.of(loaded, settings);
     NetworkSpec spec = new NetworkSpec(settings.architecture(), kind.channels(), kind.height(), kind.width(),
-        kind.classes(), settings.experiment().seed());
+        kind.classes(), settings.experiment().seed(), p.resnetStem() == ResNetStem.REFERENCE);
 
     RunDirectory dir = RunDirectory.open(settings.experiment().output(), settings, overwrite);
     IterationTable table = dir.table(kind.classes() > 10);

@@ -1,0 +1,166 @@
+package org.relief.model.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.relief.model.ReliefInputException;
+import org.relief.model.metrics.NetworkCensus;
+import org.relief.model.prune.NetworkMasks;
+
+/** The ResNets: shapes, parameter counts, the gated option-A shortcut, the stem flag. */
+class ResNetTest {
+
+  /**
+   * Conv and linear weights and biases (BatchNorm excluded; ResNet convolutions have no bias),
+   * against counts worked out by hand. With BatchNorm's 2 per channel they give the published
+   * totals: ResNet-20 269,722; -32 464,154; -44 658,586; -56 853,018; -110 1,727,962.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "resnet20, 32, 10, 268346, 19",
+      "resnet32, 32, 10, 461882, 31",
+      "resnet44, 32, 10, 655418, 43",
+      "resnet56, 32, 10, 848954, 55",
+      "resnet110, 32, 10, 1719866, 109",
+      "resnet18, 64, 200, 11089800, 17"})
+  void weightAndBiasCounts(String id, int size, int classes, long expected, int convs) {
+    ReliefNetwork net = new NetworkSpec(Architecture.fromId(id), 3, size, size, classes, 1).build();
+    NetworkCensus census = NetworkCensus.of(net.topology(), NetworkMasks.full(net.topology()));
+    assertEquals(expected, census.total(), id);
+    List<PrunableLayer> conv = net.topology().layersOfKind(LayerKind.CONV);
+    assertEquals(convs, conv.size());
+    conv.forEach(l -> assertFalse(l.bias(), l.name() + " has no bias"));
+    assertEquals((convs - 1) / 2, conv.stream().filter(PrunableLayer::hasResidual).count(), "one shortcut per block");
+  }
+
+  @Test
+  void blocksAreWiredAsTheReferenceBuildsThem() {
+    NetworkTopology t = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 1).build().topology();
+    assertEquals(List.of("conv1", "layer1.0.conv1", "layer1.0.conv2"),
+        t.layers().subList(0, 3).stream().map(PrunableLayer::name).toList());
+    assertEquals(new Residual("layer1.0.shortcut", "conv1", 0, 16), t.layer("layer1.0.conv2").residual());
+    assertEquals(new Residual("layer2.0.shortcut", "layer1.2.conv2", 8, 16), t.layer("layer2.0.conv2").residual(),
+        "option A: 16 channels land at 8..23 of 32");
+    assertEquals(new Residual("layer3.0.shortcut", "layer2.2.conv2", 16, 32), t.layer("layer3.0.conv2").residual());
+    assertNull(t.layer("layer2.0.conv1").residual());
+    assertEquals("layer2.0.bn2", t.layer("layer2.0.conv2").batchNorm());
+    PrunableLayer down = t.layer("layer2.0.conv1");
+    assertEquals(2, down.strideH());
+    assertEquals(16, down.outH());
+    var feed = t.feedsFrom("layer3.2.conv2");
+    assertEquals(List.of(new Feed("layer3.2.conv2", "linear", 1)), feed.stream().filter(f -> f.consumer().equals("linear")).toList(),
+        "global average pooling: one linear input per channel");
+    assertTrue(t.layer("linear").logits());
+  }
+
+  @Test
+  void theBlockOutputIsTheReluOfBranchPlusGatedOptionAShortcut() {
+    ReliefNetwork net = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 3).build();
+    INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32).subi(0.5);
+    Map<String, LayerIO> io = net.forward(x, List.of("layer2.0.conv1", "layer2.0.conv2"));
+    LayerIO block = io.get("layer2.0.conv2");
+
+    assertEquals(Transforms.relu(block.branch().add(block.shortcut()), true), block.output());
+    INDArray blockInput = io.get("layer2.0.conv1").input(); // 16 x 32 x 32
+    INDArray expected = Nd4j.zeros(DataType.FLOAT, 2, 32, 16, 16);
+    expected.get(NDArrayIndex.all(), NDArrayIndex.interval(8, 24), NDArrayIndex.all(), NDArrayIndex.all())
+        .assign(blockInput.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 32),
+            NDArrayIndex.interval(0, 2, 32)));
+    assertEquals(expected, block.shortcut(), "x[:, :, ::2, ::2] zero-padded with 8 channels on each side");
+  }
+
+  @Test
+  void aClosedGateSilencesItsShortcutChannel() {
+    ReliefNetwork net = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 3).build();
+    float[] params = net.params();
+    long gate = net.layout().of("layer1.1.conv2").gateOffset();
+    assertEquals(1f, params[Math.toIntExact(gate + 5)], "gates start open");
+    params[Math.toIntExact(gate + 5)] = 0f;
+    net.setParams(params);
+
+    INDArray shortcut = net.forward(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32), List.of("layer1.1.conv2"))
+        .get("layer1.1.conv2").shortcut();
+    assertEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(5)).norm2Number().doubleValue());
+    assertNotEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(4)).norm2Number().doubleValue());
+  }
+
+  @Test
+  void trainingNeverMovesTheGatesWhileItMovesTheWeights() {
+    NetworkSpec spec = new NetworkSpec(Architecture.RESNET20, 3, 16, 16, 4, 5);
+    ReliefNetwork fresh = spec.build();
+    float[] params = fresh.params();
+    long gate = fresh.layout().of("layer3.0.conv2").gateOffset();
+    params[Math.toIntExact(gate + 3)] = 0f;
+    ReliefNetwork net = spec.architecture().trainable(spec, new Adam(1e-2), 5e-4, params);
+
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 8, 4);
+    for (int i = 0; i < 8; i++) {
+      labels.putScalar(i, i % 4, 1);
+    }
+    for (int step = 0; step < 3; step++) {
+      net.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 3, 16, 16), labels));
+    }
+
+    float[] after = net.params();
+    for (PrunableLayer l : net.topology().layers()) {
+      ParamLayout.Segments s = net.layout().of(l.name());
+      if (s.hasGate()) {
+        for (int k = 0; k < l.outputs(); k++) {
+          float before = params[Math.toIntExact(s.gateOffset() + k)];
+          assertEquals(before, after[Math.toIntExact(s.gateOffset() + k)], l.name() + " gate " + k);
+        }
+      }
+    }
+    assertNotEquals(params[Math.toIntExact(net.layout().of("layer1.0.conv1").weightOffset())],
+        after[Math.toIntExact(net.layout().of("layer1.0.conv1").weightOffset())], "the weights did train");
+  }
+
+  @Test
+  void theReferenceStemFlagLeavesTheStemUnmaskedAndUncounted() {
+    ReliefNetwork relief = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 1).build();
+    ReliefNetwork reference = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 1, true).build();
+    assertTrue(relief.topology().layer("conv1").masked());
+    assertFalse(reference.topology().layer("conv1").masked());
+    assertTrue(reference.topology().layer("layer1.0.conv1").masked());
+
+    NetworkTopology t = reference.topology();
+    boolean[] none = new boolean[432];
+    NetworkMasks emptyStem = NetworkMasks.full(t).with(List.of(
+        org.relief.model.prune.LayerMask.of(t.layer("conv1"), none, new boolean[0])));
+    float[] params = reference.params();
+    assertArrayEquals(params, emptyStem.apply(params, reference.layout()), "the reference never applies the stem's mask");
+    assertEquals(268_346L - 432, NetworkCensus.of(t, emptyStem).total(), "nor counts the stem (resnet_total_params_mask)");
+    assertEquals(268_346L - 432, NetworkCensus.of(t, emptyStem).remaining());
+  }
+
+  @Test
+  void sameSpecSameWeights() {
+    NetworkSpec spec = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 11);
+    assertArrayEquals(spec.build().params(), spec.build().params());
+  }
+
+  @Test
+  void resnetsRefuseInputsTheirStridesCannotTake() {
+    assertThrows(ReliefInputException.class, () -> Architecture.RESNET20.checkInput(1, 28, 28, "fashion-mnist"));
+    assertThrows(ReliefInputException.class, () -> Architecture.RESNET20.checkInput(3, 30, 30, "x"));
+    Architecture.RESNET20.checkInput(3, 64, 64, "tiny-imagenet");
+    assertThrows(ReliefInputException.class, () -> Architecture.RESNET18.checkInput(3, 36, 36, "x"));
+  }
+}
