@@ -10,17 +10,21 @@ import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.core.loader.impl.SerializedDataSetLoader;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.io.HadoopFiles;
 import org.relief.model.net.NetworkSpec;
-import org.relief.model.net.SequentialNetwork;
+import org.relief.model.net.ReliefNetwork;
 import org.relief.model.train.Accuracy;
 import org.relief.model.train.CheckpointSelection;
 import org.relief.model.train.EpochOrder;
@@ -81,11 +85,13 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
       return new Result(masked, 0, Double.NaN);
     }
     List<String> batches = export(data);
-    MultiLayerNetwork net = new MultiLayerNetwork(spec.architecture().configuration(spec,
+    Model net = spec.architecture().trainable(spec,
         LearningRate.updater(train.optimizer(), train.learningRate(), train.momentum(), phase.milestones(), train.gamma()),
-        train.weightDecay()));
-    net.init(Nd4j.createFromArray(masked).reshape(1, masked.length), false);
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(train.batchSize())
+        train.weightDecay(), masked).dl4j();
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
+        // numWorkers given explicitly: DL4J M2 reads it off the SparkDl4jMultiLayer when unset,
+        // which is null when a ComputationGraph (ResNet) is trained -> NullPointerException.
+        sc.defaultParallelism(), train.batchSize())
         .batchSizePerWorker(train.batchSize())
         .averagingFrequency(settings.averagingFrequency())
         .workerPrefetchNumBatches(settings.workerPrefetch())
@@ -96,10 +102,10 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
         .trainingHooks(new MaskHook(mask))
         .build();
     master.setListeners(List.of(mask));
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+    SparkModel sparkNet = SparkModel.of(sc, net, master);
 
     CheckpointSelection checkpoint = new CheckpointSelection(selection != null);
-    SequentialNetwork view = SequentialNetwork.wrap(spec, sparkNet.getNetwork());
+    ReliefNetwork view = spec.wrap(sparkNet.network());
     for (int epoch = 1; epoch <= phase.epochs(); epoch++) {
       long t0 = System.nanoTime();
       sc.setJobGroup("relief-training", String.format(Locale.ROOT, "%s: %s epoch %d/%d", this.phase.get(),
@@ -109,15 +115,14 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
       } finally {
         sc.clearJobGroup();
       }
-      MultiLayerNetwork trained = sparkNet.getNetwork();
-      mask.apply(trained.params());
-      trained.incrementEpochCount();
-      double loss = sparkNet.getScore();
+      view = spec.wrap(sparkNet.network());
+      mask.apply(view.dl4j().params());
+      view.incrementEpochCount();
+      double loss = sparkNet.score();
       if (!Double.isFinite(loss)) {
         throw new TrainingDivergedException("training diverged: loss " + loss + " in " + phase.name() + ", epoch "
             + epoch + " (learning rate " + train.learningRate() + " too high?)");
       }
-      view = SequentialNetwork.wrap(spec, trained);
       double accuracy = selection == null ? Double.NaN : Accuracy.of(view, selection, EVAL_BATCH).top1();
       checkpoint.offer(epoch, accuracy, view::params);
       listener.epochDone(new EpochReport(phase.name(), epoch, phase.epochs(), loss, accuracy, (System.nanoTime() - t0) / 1e9));
@@ -159,6 +164,48 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
       return paths;
     } catch (IOException e) {
       throw new UncheckedIOException("exporting training minibatches to " + dir, e);
+    }
+  }
+
+  /** DL4J's Spark wrapper of either network kind: a chain or a graph. */
+  private interface SparkModel {
+    void fitPaths(JavaRDD<String> paths);
+
+    Model network();
+
+    double score();
+
+    static SparkModel of(JavaSparkContext sc, Model net, ParameterAveragingTrainingMaster master) {
+      if (net instanceof ComputationGraph graph) {
+        SparkComputationGraph spark = new SparkComputationGraph(sc, graph, master);
+        return new SparkModel() {
+          public void fitPaths(JavaRDD<String> paths) {
+            spark.fitPaths(paths, new SerializedDataSetLoader());
+          }
+
+          public Model network() {
+            return spark.getNetwork();
+          }
+
+          public double score() {
+            return spark.getScore();
+          }
+        };
+      }
+      SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, (MultiLayerNetwork) net, master);
+      return new SparkModel() {
+        public void fitPaths(JavaRDD<String> paths) {
+          spark.fitPaths(paths);
+        }
+
+        public Model network() {
+          return spark.getNetwork();
+        }
+
+        public double score() {
+          return spark.getScore();
+        }
+      };
     }
   }
 

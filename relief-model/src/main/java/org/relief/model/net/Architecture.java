@@ -252,12 +252,12 @@ public enum Architecture implements Identified {
       org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
           graphConfiguration(spec, updater, l2));
       g.init(flat, false);
-      return GraphNetwork.wrap(spec, g);
+      return spec.wrap(g);
     }
     org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
         configuration(spec, updater, l2));
     net.init(flat, false);
-    return SequentialNetwork.wrap(spec, net);
+    return spec.wrap(net);
   }
 
   private static Layer dense(String name, int in, int out) {

@@ -47,4 +47,12 @@ public record NetworkSpec(Architecture architecture, int channels, int height, i
   public ReliefNetwork build() {
     return architecture.build(this);
   }
+
+  /** The Relief view of a DL4J network built from this spec (e.g. one trained elsewhere). */
+  public ReliefNetwork wrap(org.deeplearning4j.nn.api.Model dl4j) {
+    if (dl4j instanceof org.deeplearning4j.nn.graph.ComputationGraph g) {
+      return GraphNetwork.wrap(this, g);
+    }
+    return SequentialNetwork.wrap(this, (org.deeplearning4j.nn.multilayer.MultiLayerNetwork) dl4j);
+  }
 }
