@@ -117,16 +117,17 @@ public final class GraphNetwork implements ReliefNetwork {
   }
 
   @Override
-  public Map<String, LayerIO> forward(INDArray batch, Collection<String> layers) {
+  public ForwardPass forward(INDArray batch, Collection<String> layers) {
     Map<String, LayerIO> result = new LinkedHashMap<>();
     int last = -1;
     for (String name : layers) {
       last = Math.max(last, position[topology.layer(name).activationIndex()]);
     }
     if (last < 0) {
-      return result;
+      return new ForwardPass(result, List.of(), batch);
     }
     Map<String, INDArray> acts = graph.feedForward(new INDArray[] {batch}, last, false, true);
+    List<INDArray> produced = new ArrayList<>(acts.values());
     long n = batch.size(0);
     for (String name : layers) {
       PrunableLayer layer = topology.layer(name);
@@ -140,13 +141,14 @@ public final class GraphNetwork implements ReliefNetwork {
           org.deeplearning4j.nn.api.Layer dl4j = graph.getLayer(name);
           output = input.mmul(dl4j.getParam(DefaultParamInitializer.WEIGHT_KEY))
               .addiRowVector(dl4j.getParam(DefaultParamInitializer.BIAS_KEY));
+          produced.add(output);
         }
       }
       INDArray branch = layer.hasResidual() ? acts.get(layer.batchNorm()) : null;
       INDArray shortcut = layer.hasResidual() ? acts.get(layer.residual().shortcutLayer()) : null;
       result.put(name, new LayerIO(input, output, branch, shortcut));
     }
-    return result;
+    return new ForwardPass(result, produced, batch);
   }
 
   @Override

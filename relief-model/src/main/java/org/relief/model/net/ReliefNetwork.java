@@ -42,9 +42,9 @@ public interface ReliefNetwork {
 
   /**
    * Runs the batch forward in inference mode and returns, for each requested layer, what it saw
-   * and produced.
+   * and produced. Close the result when done with it: it frees the pass's activations.
    */
-  Map<String, LayerIO> forward(INDArray batch, Collection<String> layers);
+  ForwardPass forward(INDArray batch, Collection<String> layers);
 
   /** Plain inference: class probabilities {@code [N, classes]}. */
   INDArray output(INDArray batch);

@@ -100,17 +100,18 @@ public final class SequentialNetwork implements ReliefNetwork {
   }
 
   @Override
-  public Map<String, LayerIO> forward(INDArray batch, Collection<String> layers) {
+  public ForwardPass forward(INDArray batch, Collection<String> layers) {
     int last = -1;
     for (String name : layers) {
       last = Math.max(last, topology.layer(name).activationIndex());
     }
     Map<String, LayerIO> result = new LinkedHashMap<>();
     if (last < 0) {
-      return result;
+      return new ForwardPass(result, List.of(), batch);
     }
     // activations.get(i) is what layer i received (before its preprocessor), get(i + 1) its output
     List<INDArray> activations = net.feedForwardToLayer(last, batch, false);
+    List<INDArray> produced = new ArrayList<>(activations);
     long n = batch.size(0);
     for (String name : layers) {
       PrunableLayer layer = topology.layer(name);
@@ -124,11 +125,12 @@ public final class SequentialNetwork implements ReliefNetwork {
           org.deeplearning4j.nn.api.Layer dl4j = net.getLayer(layer.networkIndex());
           output = input.mmul(dl4j.getParam(DefaultParamInitializer.WEIGHT_KEY))
               .addiRowVector(dl4j.getParam(DefaultParamInitializer.BIAS_KEY));
+          produced.add(output);
         }
       }
       result.put(name, new LayerIO(input, output));
     }
-    return result;
+    return new ForwardPass(result, produced, batch);
   }
 
   @Override

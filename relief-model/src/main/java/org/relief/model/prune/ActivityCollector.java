@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.relief.model.net.ForwardPass;
 import org.relief.model.net.LayerIO;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
@@ -68,14 +69,14 @@ public final class ActivityCollector {
    */
   public MutableActivityStats add(MutableActivityStats stats, INDArray batch) {
     long n = batch.size(0);
-    Map<String, LayerIO> io = network.forward(batch, request.layers());
-    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+    try (ForwardPass io = network.forward(batch, request.layers());
+        MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       addLayers(stats, n, io);
     }
     return stats;
   }
 
-  private void addLayers(MutableActivityStats stats, long n, Map<String, LayerIO> io) {
+  private void addLayers(MutableActivityStats stats, long n, ForwardPass io) {
     for (String name : request.layers()) {
       PrunableLayer layer = network.topology().layer(name);
       LayerIO layerIO = io.get(name);

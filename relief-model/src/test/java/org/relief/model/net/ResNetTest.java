@@ -74,7 +74,7 @@ class ResNetTest {
   void theBlockOutputIsTheReluOfBranchPlusGatedOptionAShortcut() {
     ReliefNetwork net = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 3).build();
     INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32).subi(0.5);
-    Map<String, LayerIO> io = net.forward(x, List.of("layer2.0.conv1", "layer2.0.conv2"));
+    ForwardPass io = net.forward(x, List.of("layer2.0.conv1", "layer2.0.conv2"));
     LayerIO block = io.get("layer2.0.conv2");
 
     assertEquals(Transforms.relu(block.branch().add(block.shortcut()), true), block.output());

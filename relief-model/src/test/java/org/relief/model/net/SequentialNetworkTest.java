@@ -76,7 +76,7 @@ class SequentialNetworkTest {
   void forwardGivesEachLayerItsInputAndOutputLogitsForTheLastLayer() {
     ReliefNetwork net = lenet5.build();
     INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 28, 28);
-    Map<String, LayerIO> io = net.forward(x, List.of("conv2", "fc1", "fc2"));
+    ForwardPass io = net.forward(x, List.of("conv2", "fc1", "fc2"));
     assertArrayEquals(new long[] {4, 20, 12, 12}, io.get("conv2").input().shape());
     assertArrayEquals(new long[] {4, 50, 8, 8}, io.get("conv2").output().shape());
     assertArrayEquals(new long[] {4, 800}, io.get("fc1").input().shape());
