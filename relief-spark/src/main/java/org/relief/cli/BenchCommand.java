@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.relief.model.bench.BenchmarkData;
 import org.relief.model.bench.NativeBackend;
 import org.relief.model.bench.PruneStepBenchmark;
 import org.relief.model.bench.TrainEpochBenchmark;
@@ -19,7 +20,6 @@ import org.relief.spark.SparkExecution;
 import org.relief.spark.SparkRuntime;
 import org.relief.spark.SparkSettings;
 import org.relief.spark.SparkStepBenchmark;
-import org.relief.model.data.MnistFormat;
 import org.relief.model.net.Architecture;
 import org.relief.model.prune.ConvScore;
 import picocli.CommandLine;
@@ -42,11 +42,13 @@ final class BenchCommand implements Callable<Integer> {
 
   /** One pruning step against one plain forward pass over the same examples, same JVM. */
   @Command(name = "prune-step", mixinStandardHelpOptions = true,
-      description = {"Time one pruning step and one plain inference forward pass over the same N Fashion-MNIST",
-          "training images, after warm-up, in this JVM. Prints:",
+      description = {"Time one pruning step and one plain inference forward pass over the same N training images,",
+          "after warm-up, in this JVM. Images: Fashion-MNIST for the LeNets, CIFAR-10 for the others (--dataset);",
+          "read from --data, or Fashion-MNIST's Debian package, or else seeded synthetic images of the dataset's",
+          "shape. Prints:",
           "  prune-step model=<m> n=<n> prune_s=<x> forward_s=<y> ratio=<x/y>"})
   static final class PruneStep implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "lenet300-100 or lenet5")
+    @Option(names = "--model", required = true, description = "Any architecture, e.g. lenet5, vgg-like, resnet20.")
     String model;
 
     @Option(names = "--examples", required = true, description = "Examples in the pruning set (N).")
@@ -55,9 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--score", defaultValue = "frobenius", description = "Conv score: frobenius, sum or mean-l2 (default ${DEFAULT-VALUE}).")
     String score;
 
-    @Option(names = "--data", defaultValue = MnistFormat.DEBIAN_FASHION_MNIST,
-        description = "Fashion-MNIST directory (default ${DEFAULT-VALUE}).")
-    String data;
+    @CommandLine.Mixin BenchDataOptions data;
 
     @Option(names = "--batch", defaultValue = "1000", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
@@ -70,9 +70,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PruneStepBenchmark.Result r = new PruneStepBenchmark(Architecture.fromId(model), examples, ConvScore.fromId(score),
-          data, batch, repeats).run();
-      spec.commandLine().getErr().println(r.floorLine());
+      Architecture architecture = Architecture.fromId(model);
+      DatasetKind kind = data.kind(architecture);
+      ImageDataset train = BenchmarkData.load(kind, data.dir, examples, 0).train();
+      PruneStepBenchmark.Result r = new PruneStepBenchmark(architecture, examples, ConvScore.fromId(score), train, batch,
+          repeats).run();
+      spec.commandLine().getErr().println(r.floorLine() + " data=" + BenchmarkData.source(kind, data.dir));
       spec.commandLine().getErr().flush();
       PrintWriter out = spec.commandLine().getOut();
       out.println(r.line());
@@ -81,14 +84,27 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Which images a single-JVM benchmark reads. */
+  static final class BenchDataOptions {
+    @Option(names = "--dataset", defaultValue = "",
+        description = "Dataset whose images (or shape) to use: fashion-mnist, cifar10, tiny-imagenet, ... (default:"
+            + " fashion-mnist for the LeNets, cifar10 for the others).")
+    String dataset;
+
+    @Option(names = "--data", defaultValue = "",
+        description = "Directory of the dataset's files (default: Fashion-MNIST's Debian package; synthetic images of the"
+            + " dataset's shape for the others).")
+    String dir;
+
+    DatasetKind kind(Architecture architecture) {
+      return dataset.isEmpty() ? BenchmarkData.defaultKind(architecture) : DatasetKind.fromId(dataset);
+    }
+  }
+
   /** Options every Spark benchmark takes. */
   static final class SparkBenchOptions {
     @Option(names = "--master", defaultValue = "", description = "Spark master when not run by spark-submit (default local[*]).")
     String master;
-
-    @Option(names = "--data", defaultValue = MnistFormat.DEBIAN_FASHION_MNIST,
-        description = "Fashion-MNIST directory (default ${DEFAULT-VALUE}).")
-    String data;
 
     @Option(names = "--work", defaultValue = "/tmp/relief-bench",
         description = "A directory every executor can read, for the data it is handed (default ${DEFAULT-VALUE}).")
@@ -98,11 +114,11 @@ final class BenchCommand implements Callable<Integer> {
   /** The pruning step with statistics on Spark against the single-JVM step. */
   @Command(name = "spark-step", mixinStandardHelpOptions = true,
       description = {"Time one pruning step with its statistics sharded over Spark executors against the same step in",
-          "the driver JVM, over the same N Fashion-MNIST training images, alternating, after warm-up. Prints:",
+          "the driver JVM, over the same N training images (as for prune-step), alternating, after warm-up. Prints:",
           "  spark-step model=<m> n=<n> master=<url> partitions=<p> spark_s=<x> single_s=<y> ratio=<x/y>",
           "The master is spark-submit's, else --master, else local[*]."})
   static final class SparkStep implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "lenet300-100 or lenet5")
+    @Option(names = "--model", required = true, description = "Any architecture, e.g. lenet5, vgg-like, resnet20.")
     String model;
 
     @Option(names = "--examples", required = true, description = "Examples in the pruning set (N).")
@@ -120,6 +136,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @CommandLine.Mixin BenchDataOptions data;
+
     @CommandLine.Mixin SparkBenchOptions options;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -128,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
       Architecture architecture = Architecture.fromId(model);
       ConvScore variant = ConvScore.fromId(score);
-      ImageDataset train = MnistFormat.load(options.data, "fashion-mnist", "train");
+      ImageDataset train = BenchmarkData.load(data.kind(architecture), data.dir, examples, 0).train();
       SparkSettings settings = new SparkSettings(options.master, SparkSettings.Place.SPARK, partitions, 2,
           SparkSettings.Place.LOCAL, 5, 2, false);
       try (JavaSparkContext sc = SparkRuntime.start(settings, "relief bench spark-step")) {
@@ -143,12 +161,12 @@ final class BenchCommand implements Callable<Integer> {
 
   /** One epoch of masked training, in this JVM or with parameter averaging on Spark. */
   @Command(name = "train-epoch", mixinStandardHelpOptions = true,
-      description = {"Time one epoch of masked training (half of every layer pruned; Adam, batch 120) after a warm-up",
-          "on a tenth of the data, in this JVM (--training local) or with DL4J parameter averaging on Spark",
-          "(--training spark). Prints:",
+      description = {"Time one epoch of masked training (half of every layer pruned; Adam, batch 120; crop-flip",
+          "augmentation for colour images) after a warm-up on a tenth of the data, in this JVM (--training local) or",
+          "with DL4J parameter averaging on Spark (--training spark). Images as for prune-step. Prints:",
           "  train-epoch model=<m> n=<n> epoch_s=<s> images_per_s=<x> natives=<variant> threads=<t> training=<t> test_acc=<a>"})
   static final class TrainEpoch implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "lenet300-100 or lenet5")
+    @Option(names = "--model", required = true, description = "Any architecture, e.g. lenet5, vgg-like, resnet20.")
     String model;
 
     @Option(names = "--examples", defaultValue = "60000", description = "Training examples (default ${DEFAULT-VALUE}).")
@@ -163,6 +181,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam's learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
+    @CommandLine.Mixin BenchDataOptions data;
+
     @CommandLine.Mixin SparkBenchOptions options;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -171,11 +191,12 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
       Architecture architecture = Architecture.fromId(model);
       SparkSettings.Place place = org.relief.model.config.Identified.parse(SparkSettings.Place.values(), training, "training");
-      TrainTest data = DatasetKind.FASHION_MNIST.load(options.data);
+      DatasetKind kind = this.data.kind(architecture);
+      TrainTest data = BenchmarkData.load(kind, this.data.dir, examples, Math.max(500, examples / 6));
       ImageDataset train = data.train().head(examples);
-      NetworkSpec network = new NetworkSpec(architecture, 1, 28, 28, 10, 42);
+      NetworkSpec network = new NetworkSpec(architecture, kind.channels(), kind.height(), kind.width(), kind.classes(), 42);
       ExperimentSettings.Train t = new ExperimentSettings.Train(OptimizerKind.ADAM, learningRate, 0.9, 0, 120, 1, List.of(), 1,
-          List.of(), 0.1, Checkpoint.LAST, 0, true, false);
+          List.of(), 0.1, Checkpoint.LAST, 0, true, kind.channels() == 3); // augment as train.augment = auto does
       SparkSettings settings = new SparkSettings(options.master, SparkSettings.Place.LOCAL, 0, 2, place, averagingFrequency,
           2, false);
       String work = options.work + "/train-epoch";

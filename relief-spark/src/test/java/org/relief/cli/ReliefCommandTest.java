@@ -67,4 +67,21 @@ class ReliefCommandTest {
     assertEquals(Relief.EXIT_INPUT, run.exit(), run.toString());
     assertTrue(run.err().contains("train-images-idx3-ubyte") && run.err().contains("magic"), run.err());
   }
+
+  @Test
+  void pruneStepBenchRunsAResNetOnSyntheticCifarShapedImages() {
+    CliRun run = CliRun.of("bench", "prune-step", "--model", "resnet20", "--examples", "8", "--score", "mean-l2",
+        "--repeats", "1");
+    assertEquals(0, run.exit(), run.toString());
+    assertTrue(run.lastLine().matches(
+        "prune-step model=resnet20 n=8 prune_s=[0-9.]+ forward_s=[0-9.]+ ratio=[0-9.]+"), run.lastLine());
+    assertTrue(run.err().contains("data=synthetic-cifar10"), "the line says the images were synthetic: " + run.err());
+  }
+
+  @Test
+  void aBenchOnADatasetTheNetworkCannotTakeIsRefused() {
+    CliRun run = CliRun.of("bench", "prune-step", "--model", "vgg-like", "--examples", "8", "--dataset", "mnist",
+        "--data", tmp.toString());
+    assertEquals(Relief.EXIT_INPUT, run.exit(), run.toString());
+  }
 }

@@ -5,7 +5,6 @@ import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.relief.model.data.ImageDataset;
-import org.relief.model.data.MnistFormat;
 import org.relief.model.data.PruningSet;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.LayerKind;
@@ -19,15 +18,20 @@ import org.relief.model.prune.PruningSettings;
 import org.relief.model.prune.PruningStep;
 
 /**
- * One pruning step timed against one plain inference forward pass over the same N
- * Fashion-MNIST training images, in the same JVM, after warm-up (at least 3 runs and 2 s);
+ * One pruning step timed against one plain inference forward pass over the same N training
+ * images ({@link BenchmarkData}), in the same JVM, after warm-up (at least 2 s, and 3 runs or 20 s);
  * the median of alternating repetitions of each (by default as many as fit in about 5 s). The network is freshly initialised (seed 42): the cost of
  * a step does not depend on how well the network is trained.
  */
 public final class PruneStepBenchmark {
-  /** Warm-up runs at least this many steps and this long, so the JIT has compiled the hot loops. */
+  /**
+   * Warm-up runs at least this many steps and this long, so the JIT has compiled the hot loops;
+   * a step that alone takes longer than WARMUP_ENOUGH_SECONDS (VGG, ResNet at N = 1000) has
+   * compiled them within its first run, and one run is enough.
+   */
   private static final int WARMUP_RUNS = 3;
   private static final double WARMUP_SECONDS = 2.0;
+  private static final double WARMUP_ENOUGH_SECONDS = 20.0;
   /** With repeats = 0 the benchmark times about this long, between 5 and 201 repetitions. */
   private static final double AUTO_SECONDS = 5.0;
 
@@ -59,11 +63,12 @@ public final class PruneStepBenchmark {
   private final Architecture architecture;
   private final int examples;
   private final ConvScore score;
-  private final String data;
+  private final ImageDataset train;
   private final int batch;
   private final int repeats;
 
-  public PruneStepBenchmark(Architecture architecture, int examples, ConvScore score, String data, int batch, int repeats) {
+  public PruneStepBenchmark(Architecture architecture, int examples, ConvScore score, ImageDataset train, int batch,
+      int repeats) {
     if (batch <= 0 || repeats < 0) {
       throw new org.relief.model.ReliefInputException("--batch must be positive and --repeats >= 0, got " + batch
           + " and " + repeats);
@@ -71,14 +76,17 @@ public final class PruneStepBenchmark {
     this.architecture = architecture;
     this.examples = examples;
     this.score = score;
-    this.data = data;
+    this.train = train;
     this.batch = batch;
     this.repeats = repeats;
   }
 
   public Result run() {
-    ImageDataset train = MnistFormat.load(data, "fashion-mnist", "train");
-    architecture.checkInput(train.channels(), train.height(), train.width(), data);
+    architecture.checkInput(train.channels(), train.height(), train.width(), train.name());
+    if (examples > train.size()) {
+      throw new org.relief.model.ReliefInputException("--examples " + examples + " is more than the " + train.size()
+          + " training images of " + train.name());
+    }
     NetworkSpec spec = new NetworkSpec(architecture, train.channels(), train.height(), train.width(), train.classes(), 42);
     ReliefNetwork network = spec.build();
     INDArray x = train.features(PruningSet.sampleIndices(train.size(), examples, 42), spec.batchShape(examples));
@@ -88,7 +96,8 @@ public final class PruneStepBenchmark {
 
     long warmupStart = System.nanoTime();
     int warmups = 0;
-    while (warmups < WARMUP_RUNS || System.nanoTime() - warmupStart < WARMUP_SECONDS * 1e9) {
+    while (warmups == 0 || (warmups < WARMUP_RUNS && System.nanoTime() - warmupStart < WARMUP_ENOUGH_SECONDS * 1e9)
+        || System.nanoTime() - warmupStart < WARMUP_SECONDS * 1e9) {
       step.run(network, full, source);
       forward(network, x);
       warmups++;
@@ -106,7 +115,9 @@ public final class PruneStepBenchmark {
       step.run(network, full, source);
       long t2 = System.nanoTime();
       for (List<String> pass : passes) {
-        network.forward(x, pass);
+        for (long start = 0; start < examples; start += batch) {
+          network.forward(x.get(NDArrayIndex.interval(start, Math.min(examples, start + batch))), pass).close();
+        }
       }
       long t3 = System.nanoTime();
       forward[r] = (t1 - t0) / 1e9;

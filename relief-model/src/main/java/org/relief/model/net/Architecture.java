@@ -166,6 +166,11 @@ public enum Architecture implements Identified {
     return flatInput;
   }
 
+  /** Channels of the inputs this network takes: 1 for the LeNets, 3 for VGGs and ResNets. */
+  public int inputChannels() {
+    return channels;
+  }
+
   /** True for networks with residual blocks, built as a DL4J ComputationGraph. */
   public boolean graph() {
     return resnetBlocks != null;
