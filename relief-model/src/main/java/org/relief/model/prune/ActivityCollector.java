@@ -1,7 +1,5 @@
 package org.relief.model.prune;
 
-import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -115,7 +113,9 @@ public final class ActivityCollector {
    * Σ_n ‖|K_ji| ⋆ |x_ni|‖_F for every filter j and input channel i, index j·C + i. The im2col
    * patches of |x| (at the layer's stride and padding) are regrouped by channel once; then
    * for each channel one GEMM, patches [b·P, k²] × |K_i| [k², F], gives every filter's
-   * correlation map with that channel for every sample, and the norms are summed in double.
+   * correlation map with that channel for every sample. Each map's squares are summed over its
+   * positions natively in float (at most P terms; a Java loop over the b·P·F values was a whole
+   * forward pass's worth of time on VGG-like), and the norms over samples in double.
    */
   private static double[] frobeniusSums(PrunableLayer layer, INDArray input, INDArray[] kernels) {
     int c = layer.inputs();
@@ -134,29 +134,25 @@ public final class ActivityCollector {
         .dataFormat(Conv2DConfig.NCHW)
         .build();
     double[] sums = new double[f * c];
-    float[] maps = new float[positions * f];
-    double[] squares = new double[f];
+    float[] norms = new float[0];
     for (long start = 0; start < n; start += chunk) {
       int b = (int) (Math.min(n, start + chunk) - start);
       INDArray x = Transforms.abs(input.get(NDArrayIndex.interval(start, start + b)), true);
       INDArray byChannel = Nd4j.cnn().im2Col(x, conv) // [b, C, kh, kw, oh, ow]
           .permute(1, 0, 4, 5, 2, 3).dup('c'); // [C, b, oh, ow, kh, kw]
+      if (norms.length != b * f) {
+        norms = new float[b * f];
+      }
       for (int i = 0; i < c; i++) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHANNEL_WORKSPACE_ID)) {
           INDArray patches = byChannel.get(NDArrayIndex.point(i)).reshape('c', (long) b * positions, kk);
-          FloatBuffer out = patches.mmul(kernels[i]).data().asNioFloat(); // [b, P, F]
-          for (int s = 0; s < b; s++) {
-            out.get(maps);
-            Arrays.fill(squares, 0.0);
-            for (int p = 0; p < positions; p++) {
-              int row = p * f;
-              for (int j = 0; j < f; j++) {
-                double v = maps[row + j];
-                squares[j] += v * v;
-              }
-            }
+          INDArray maps = patches.mmul(kernels[i]); // [b·P, F]
+          // squares summed over positions natively (float, ≤ P terms), square root per sample
+          INDArray squares = maps.muli(maps).reshape('c', b, positions, f).sum(1); // [b, F]
+          Transforms.sqrt(squares, false).data().asNioFloat().get(norms);
+          for (int sample = 0; sample < b; sample++) {
             for (int j = 0; j < f; j++) {
-              sums[j * c + i] += Math.sqrt(squares[j]);
+              sums[j * c + i] += norms[sample * f + j];
             }
           }
         }
