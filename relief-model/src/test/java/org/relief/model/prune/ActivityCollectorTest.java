@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.LayerIO;
@@ -44,6 +46,53 @@ class ActivityCollectorTest {
           total += Math.sqrt(squares);
         }
         assertEquals(total / 3, act.meanFrobenius(j, i, 20), 1e-5 * total, "filter " + j + " channel " + i);
+      }
+    }
+  }
+
+  /**
+   * A strided, padded ResNet convolution, and VGG-like's last convolution (512 channels, 512
+   * filters) over 200 images, enough that the channels are processed in several groups.
+   */
+  @ParameterizedTest
+  @CsvSource({"resnet20, layer3.0.conv1, 4", "vgg-like, features.40, 200"})
+  void frobeniusSumsHoldForStridedPaddedAndWideLayers(String architecture, String layerName, int examples) {
+    NetworkSpec spec = new NetworkSpec(Architecture.fromId(architecture), 3, 32, 32, 10, 5);
+    ReliefNetwork network = spec.build();
+    INDArray images = PruningStepTest.randomImages(spec, examples, 9).subi(0.5);
+    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of(layerName), ConvScore.FROBENIUS));
+    LayerActivity act = collector.add(collector.newStats(), images).snapshot().layer(layerName);
+
+    PrunableLayer layer = network.topology().layer(layerName);
+    INDArray x = network.forward(images, List.of(layerName)).get(layerName).input().dup();
+    float[] w = network.weights(layerName);
+    int c = layer.inputs();
+    int kh = layer.kernelH();
+    int kw = layer.kernelW();
+    for (int j : new int[] {0, layer.outputs() / 2, layer.outputs() - 1}) {
+      for (int i : new int[] {0, c / 3, c - 1}) {
+        double total = 0;
+        for (int n = 0; n < examples; n++) {
+          double squares = 0;
+          for (int oh = 0; oh < layer.outH(); oh++) {
+            for (int ow = 0; ow < layer.outW(); ow++) {
+              double sum = 0;
+              for (int u = 0; u < kh; u++) {
+                for (int v = 0; v < kw; v++) {
+                  int h = oh * layer.strideH() - layer.padH() + u;
+                  int wx = ow * layer.strideW() - layer.padW() + v;
+                  if (h >= 0 && wx >= 0 && h < x.size(2) && wx < x.size(3)) {
+                    sum += Math.abs(w[((j * c + i) * kh + u) * kw + v]) * Math.abs(x.getDouble(n, i, h, wx));
+                  }
+                }
+              }
+              squares += sum * sum;
+            }
+          }
+          total += Math.sqrt(squares);
+        }
+        assertEquals(total / examples, act.meanFrobenius(j, i, c), 1e-5 * total / examples + 1e-12,
+            layerName + " filter " + j + " channel " + i);
       }
     }
   }
