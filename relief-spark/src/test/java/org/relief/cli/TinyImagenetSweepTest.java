@@ -53,9 +53,16 @@ class TinyImagenetSweepTest {
     List<String> header = List.of(csv.get(0).split(","));
     int architecture = header.indexOf("network_architecture");
     int training = header.indexOf("training");
-    assertTrue(csv.stream().skip(1).anyMatch(l -> l.split(",")[architecture].equals("vgg16")), csv.toString());
-    assertTrue(csv.stream().skip(1).anyMatch(l -> l.split(",")[architecture].equals("resnet18")), csv.toString());
-    csv.stream().skip(1).filter(l -> l.split(",")[header.indexOf("iter")].equals("1"))
-        .forEach(l -> assertEquals("spark", l.split(",")[training], l));
+    assertTrue(csv.stream().skip(1).anyMatch(l -> fields(l)[architecture].equals("vgg16")), csv.toString());
+    assertTrue(csv.stream().skip(1).anyMatch(l -> fields(l)[architecture].equals("resnet18")), csv.toString());
+    csv.stream().skip(1).forEach(l -> assertEquals("\"{\"\"learning-rate\"\":0.001,\"\"optimizer\"\":\"\"adam\"\"}\"",
+        fields(l)[header.indexOf("train")], "an object-valued grid key is one quoted CSV field"));
+    csv.stream().skip(1).filter(l -> fields(l)[header.indexOf("iter")].equals("1"))
+        .forEach(l -> assertEquals("spark", fields(l)[training], l));
+  }
+
+  /** The fields of a CSV line, commas inside double quotes kept. */
+  private static String[] fields(String line) {
+    return line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
   }
 }

@@ -30,6 +30,7 @@ public final class ActivityCollector {
   private static final long MAX_PATCH_VALUES = 1L << 24;
 
   private static final String WORKSPACE_ID = "relief-activity";
+  private static final String CHUNK_WORKSPACE_ID = "relief-activity-chunk";
   private static final String CHANNEL_WORKSPACE_ID = "relief-activity-channel";
   private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
       .policyAllocation(AllocationPolicy.STRICT)
@@ -133,35 +134,45 @@ public final class ActivityCollector {
         .build();
     double[] sums = new double[f * c];
     for (long start = 0; start < n; start += chunk) {
-      int b = (int) (Math.min(n, start + chunk) - start);
-      INDArray x = Transforms.abs(input.get(NDArrayIndex.interval(start, start + b)), true);
-      INDArray patches = Nd4j.cnn().im2Col(x, conv).reshape('c', (long) b * c, kk, positions); // [b·C, k², P]
-      INDArray gram = Nd4j.matmul(patches, patches, false, true, false); // [b·C, k², k²]
-      INDArray byChannel = gram.reshape('c', b, c, kk, kk).permute(1, 2, 0, 3).dup('c')
-          .reshape('c', c, kk, (long) b * kk); // [C, k², b·k²]: G_ni side by side for each channel
-      int group = (int) Math.max(1, Math.min(c, MAX_PATCH_VALUES / ((long) f * b * kk)));
-      for (int i0 = 0; i0 < c; i0 += group) {
-        int g = Math.min(group, c - i0);
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHANNEL_WORKSPACE_ID)) {
-          INDArray k = kernels.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(), NDArrayIndex.all()); // [g, F, k²]
-          INDArray kg = Nd4j.matmul(k, byChannel.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(),
-              NDArrayIndex.all())) // [g, F, b·k²]
-              .reshape('c', g, f, b, kk);
-          INDArray kRepeated = k.reshape('c', g, f, 1, kk).broadcast(g, f, b, kk);
-          float[] norms = Transforms.sqrt(kg.muli(kRepeated).sum(3), false).dup('c').data().asFloat(); // [g, F, b]
-          for (int di = 0; di < g; di++) {
-            for (int j = 0; j < f; j++) {
-              double sum = 0;
-              int base = (di * f + j) * b;
-              for (int sample = 0; sample < b; sample++) {
-                sum += norms[base + sample];
-              }
-              sums[j * c + i0 + di] += sum;
+      // each chunk's patches in a workspace of their own, reused chunk after chunk: in the
+      // enclosing per-batch workspace they piled up over all chunks of all layers (VGG-like:
+      // the JVM was killed for memory at 17 GB)
+      try (MemoryWorkspace chunkScope = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHUNK_WORKSPACE_ID)) {
+        addChunk(sums, input, start, (int) (Math.min(n, start + chunk) - start), conv, kernels, c, f, positions, kk);
+      }
+    }
+    return sums;
+  }
+
+  /** Adds the Frobenius norms of samples [start, start + b) to {@code sums}. */
+  private static void addChunk(double[] sums, INDArray input, long start, int b, Conv2DConfig conv, INDArray kernels,
+      int c, int f, int positions, int kk) {
+    INDArray x = Transforms.abs(input.get(NDArrayIndex.interval(start, start + b)), true);
+    INDArray patches = Nd4j.cnn().im2Col(x, conv).reshape('c', (long) b * c, kk, positions); // [b·C, k², P]
+    INDArray gram = Nd4j.matmul(patches, patches, false, true, false); // [b·C, k², k²]
+    INDArray byChannel = gram.reshape('c', b, c, kk, kk).permute(1, 2, 0, 3).dup('c')
+        .reshape('c', c, kk, (long) b * kk); // [C, k², b·k²]: G_ni side by side for each channel
+    int group = (int) Math.max(1, Math.min(c, MAX_PATCH_VALUES / ((long) f * b * kk)));
+    for (int i0 = 0; i0 < c; i0 += group) {
+      int g = Math.min(group, c - i0);
+      try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHANNEL_WORKSPACE_ID)) {
+        INDArray k = kernels.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(), NDArrayIndex.all()); // [g, F, k²]
+        INDArray kg = Nd4j.matmul(k, byChannel.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(),
+            NDArrayIndex.all())) // [g, F, b·k²]
+            .reshape('c', g, f, b, kk);
+        INDArray kRepeated = k.reshape('c', g, f, 1, kk).broadcast(g, f, b, kk);
+        float[] norms = Transforms.sqrt(kg.muli(kRepeated).sum(3), false).dup('c').data().asFloat(); // [g, F, b]
+        for (int di = 0; di < g; di++) {
+          for (int j = 0; j < f; j++) {
+            double sum = 0;
+            int base = (di * f + j) * b;
+            for (int sample = 0; sample < b; sample++) {
+              sum += norms[base + sample];
             }
+            sums[j * c + i0 + di] += sum;
           }
         }
       }
     }
-    return sums;
   }
 }

@@ -126,8 +126,9 @@ public final class SweepPlan {
     Map<String, String> shown = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> p : params.entrySet()) {
       overlay = overlay.withValue("relief." + p.getKey(), p.getValue());
+      // one line, no origin comments: the value is a column of results.csv and the trial table
       shown.put(p.getKey(), p.getValue().valueType() == ConfigValueType.STRING
-          ? String.valueOf(p.getValue().unwrapped()) : p.getValue().render());
+          ? String.valueOf(p.getValue().unwrapped()) : p.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
     }
     Config merged = ExperimentConfig.merge(overlay.withFallback(base), List.of()); // unknown keys and types stop the sweep
     Config identity = ExperimentSettings.experimentKeys(merged).withoutPath("experiment.output").withoutPath("experiment.name");
