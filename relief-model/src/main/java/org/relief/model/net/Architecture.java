@@ -214,14 +214,7 @@ public enum Architecture implements Identified {
     if (graph()) {
       throw new IllegalStateException(id + " is a graph; use graphConfiguration");
     }
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .seed(spec.seed())
-        .dataType(DataType.FLOAT)
-        .weightInit(WeightInit.RELU)
-        .updater(updater)
-        .l2(l2)
-        .l2Bias(l2)
-        .list();
+    NeuralNetConfiguration.ListBuilder list = trainingDefaults(spec, updater, l2).list();
     for (Layer layer : layers(spec)) {
       list.layer(layer);
     }
@@ -229,6 +222,20 @@ public enum Architecture implements Identified {
         ? InputType.feedForward(spec.inputVolume())
         : InputType.convolutional(spec.height(), spec.width(), spec.channels());
     return list.setInputType(input).build();
+  }
+
+  /**
+   * What every Relief network, chain or graph, is trained with: float32, the spec's seed, the
+   * updater, and L2 weight decay on weights and biases alike (PyTorch's {@code weight_decay}).
+   */
+  static NeuralNetConfiguration.Builder trainingDefaults(NetworkSpec spec, IUpdater updater, double l2) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(spec.seed())
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.RELU)
+        .updater(updater)
+        .l2(l2)
+        .l2Bias(l2);
   }
 
   /** The DL4J graph configuration of a ResNet, with updater and weight decay as {@link #configuration}. */

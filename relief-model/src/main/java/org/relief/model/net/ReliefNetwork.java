@@ -1,7 +1,6 @@
 package org.relief.model.net;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
