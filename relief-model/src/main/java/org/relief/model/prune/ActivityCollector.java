@@ -39,7 +39,8 @@ public final class ActivityCollector {
 
   private final ReliefNetwork network;
   private final ActivityRequest request;
-  private final Map<String, INDArray> channelKernels = new HashMap<>();
+  private final Map<String, INDArray> kernelPairProducts = new HashMap<>();
+  private final Map<Integer, INDArray> gramFolds = new HashMap<>();
 
   /** The network's parameters are read as they are now; set them before creating a collector. */
   public ActivityCollector(ReliefNetwork network, ActivityRequest request) {
@@ -49,7 +50,8 @@ public final class ActivityCollector {
       for (String name : request.layers()) {
         PrunableLayer layer = network.topology().layer(name);
         if (layer.isConv()) {
-          channelKernels.put(name, absKernelsByChannel(layer, network.weights(name)));
+          kernelPairProducts.put(name, absKernelPairProducts(layer, network.weights(name)));
+          gramFolds.computeIfAbsent(layer.weightsPerConnection(), ActivityCollector::gramPairs);
         }
       }
     }
@@ -83,8 +85,8 @@ public final class ActivityCollector {
       SampleSums.addAbs(layerIO.input(), inputAbs);
       double[] outputAbs = new double[layer.outputs()];
       SampleSums.addAbsPerUnit(layerIO.output(), layer.outputs(), outputAbs);
-      double[] frobenius = channelKernels.containsKey(name)
-          ? frobeniusSums(layer, layerIO.input(), channelKernels.get(name))
+      double[] frobenius = kernelPairProducts.containsKey(name)
+          ? frobeniusSums(layer, layerIO.input(), kernelPairProducts.get(name), gramFolds.get(layer.weightsPerConnection()))
           : null;
       double[] branchAbs = null;
       double[] shortcutAbs = null;
@@ -98,11 +100,48 @@ public final class ActivityCollector {
     }
   }
 
-  /** {@code |K|} regrouped by input channel: {@code [C, F, k²]}, row (i, j) is filter j's kernel on channel i. */
-  private static INDArray absKernelsByChannel(PrunableLayer layer, float[] canonicalWeights) {
-    return Transforms.abs(Nd4j.createFromArray(canonicalWeights), false)
-        .reshape('c', layer.outputs(), layer.inputs(), layer.weightsPerConnection())
-        .permute(1, 0, 2).dup('c');
+  /**
+   * The products of |K| that {@code kᵀGk} needs, regrouped by input channel: {@code [C, F, k²(k²+1)/2]},
+   * row (i, j) holds |K_ji|_a·|K_ji|_a' for every pair a ≤ a' of kernel positions (the Gram
+   * matrices are symmetric, so the upper triangle suffices; see {@link #gramPairs}).
+   */
+  private static INDArray absKernelPairProducts(PrunableLayer layer, float[] canonicalWeights) {
+    int f = layer.outputs();
+    int c = layer.inputs();
+    int kk = layer.weightsPerConnection();
+    int pairs = kk * (kk + 1) / 2;
+    float[] products = new float[c * f * pairs];
+    for (int j = 0; j < f; j++) {
+      for (int i = 0; i < c; i++) {
+        int kernel = (j * c + i) * kk;
+        int row = (i * f + j) * pairs;
+        for (int a = 0; a < kk; a++) {
+          float ka = Math.abs(canonicalWeights[kernel + a]);
+          for (int a2 = a; a2 < kk; a2++) {
+            products[row++] = ka * Math.abs(canonicalWeights[kernel + a2]);
+          }
+        }
+      }
+    }
+    return Nd4j.createFromArray(products).reshape('c', c, f, pairs);
+  }
+
+  /**
+   * {@code [k⁴, k²(k²+1)/2]} 0/1 matrix folding a flattened symmetric k²×k² Gram matrix onto the
+   * pairs a ≤ a' of {@link #absKernelPairProducts}: G_aa for a diagonal pair, G_aa' + G_a'a
+   * otherwise, so that Σ_{a,a'} k_a k_a' G_aa' = Σ_{a≤a'} (k_a k_a') (folded G)_{aa'}.
+   */
+  private static INDArray gramPairs(int kk) {
+    int pairs = kk * (kk + 1) / 2;
+    float[] fold = new float[kk * kk * pairs];
+    int pair = 0;
+    for (int a = 0; a < kk; a++) {
+      for (int a2 = a; a2 < kk; a2++, pair++) {
+        fold[(a * kk + a2) * pairs + pair] = 1f;
+        fold[(a2 * kk + a) * pairs + pair] = 1f;
+      }
+    }
+    return Nd4j.createFromArray(fold).reshape('c', kk * kk, pairs);
   }
 
   /**
@@ -110,13 +149,13 @@ public final class ActivityCollector {
    * forming the correlation maps: with x_nip the k² values of |x_ni| under the kernel at output
    * position p, ‖|K_ji| ⋆ |x_ni|‖_F² = Σ_p (k_ji·x_nip)² = k_jiᵀ G_ni k_ji, where
    * G_ni = Σ_p x_nip x_nipᵀ is a k²×k² Gram matrix. So: im2col patches of |x| (the layer's
-   * stride and padding), one batched GEMM for every sample's and channel's Gram matrix, then for
-   * groups of channels one batched GEMM K_i G_ni and a row-wise dot with K_i. All terms are
-   * non-negative (no cancellation in float); the norms are summed over samples in double.
-   * Cost ≈ b·C·k²·(k²·P + k²·F) against b·C·k²·P·F for the maps (a GEMM per channel and a
-   * [b·P, F] map to square: 2.9× and 5.9× a forward pass on ResNet-20 and VGG-like).
+   * stride and padding), one batched GEMM for every sample's and channel's Gram matrix, folded
+   * onto their k²(k²+1)/2 distinct entries, then per group of channels one batched GEMM of the
+   * kernels' pair products [F, k²(k²+1)/2] against them [k²(k²+1)/2, b], giving every k_jiᵀ G_ni k_ji
+   * at once. All terms are non-negative (no cancellation in float); the norms are summed over
+   * samples in double. Cost ≈ b·C·k²·(k²·P + (k²+1)/2·F) against b·C·k²·P·F for the maps.
    */
-  private static double[] frobeniusSums(PrunableLayer layer, INDArray input, INDArray kernels) {
+  private static double[] frobeniusSums(PrunableLayer layer, INDArray input, INDArray pairProducts, INDArray fold) {
     int c = layer.inputs();
     int f = layer.outputs();
     int positions = layer.outputPositions();
@@ -138,30 +177,31 @@ public final class ActivityCollector {
       // enclosing per-batch workspace they piled up over all chunks of all layers (VGG-like:
       // the JVM was killed for memory at 17 GB)
       try (MemoryWorkspace chunkScope = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHUNK_WORKSPACE_ID)) {
-        addChunk(sums, input, start, (int) (Math.min(n, start + chunk) - start), conv, kernels, c, f, positions, kk);
+        addChunk(sums, input, start, (int) (Math.min(n, start + chunk) - start), conv, pairProducts, fold,
+            c, f, positions, kk);
       }
     }
     return sums;
   }
 
   /** Adds the Frobenius norms of samples [start, start + b) to {@code sums}. */
-  private static void addChunk(double[] sums, INDArray input, long start, int b, Conv2DConfig conv, INDArray kernels,
-      int c, int f, int positions, int kk) {
+  private static void addChunk(double[] sums, INDArray input, long start, int b, Conv2DConfig conv,
+      INDArray pairProducts, INDArray fold, int c, int f, int positions, int kk) {
+    int pairs = (int) fold.size(1);
     INDArray x = Transforms.abs(input.get(NDArrayIndex.interval(start, start + b)), true);
     INDArray patches = Nd4j.cnn().im2Col(x, conv).reshape('c', (long) b * c, kk, positions); // [b·C, k², P]
-    INDArray gram = Nd4j.matmul(patches, patches, false, true, false); // [b·C, k², k²]
-    INDArray byChannel = gram.reshape('c', b, c, kk, kk).permute(1, 2, 0, 3).dup('c')
-        .reshape('c', c, kk, (long) b * kk); // [C, k², b·k²]: G_ni side by side for each channel
-    int group = (int) Math.max(1, Math.min(c, MAX_PATCH_VALUES / ((long) f * b * kk)));
+    INDArray gram = Nd4j.matmul(patches, patches, false, true, false) // [b·C, k², k²]
+        .reshape('c', (long) b * c, (long) kk * kk)
+        .mmul(fold); // [b·C, pairs]
+    INDArray byChannel = gram.reshape('c', b, c, pairs).permute(1, 2, 0).dup('c'); // [C, pairs, b]
+    int group = (int) Math.max(1, Math.min(c, MAX_PATCH_VALUES / ((long) f * b)));
     for (int i0 = 0; i0 < c; i0 += group) {
       int g = Math.min(group, c - i0);
       try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHANNEL_WORKSPACE_ID)) {
-        INDArray k = kernels.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(), NDArrayIndex.all()); // [g, F, k²]
-        INDArray kg = Nd4j.matmul(k, byChannel.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(),
-            NDArrayIndex.all())) // [g, F, b·k²]
-            .reshape('c', g, f, b, kk);
-        INDArray kRepeated = k.reshape('c', g, f, 1, kk).broadcast(g, f, b, kk);
-        float[] norms = Transforms.sqrt(kg.muli(kRepeated).sum(3), false).dup('c').data().asFloat(); // [g, F, b]
+        INDArray squares = Nd4j.matmul(
+            pairProducts.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(), NDArrayIndex.all()),
+            byChannel.get(NDArrayIndex.interval(i0, i0 + g), NDArrayIndex.all(), NDArrayIndex.all())); // [g, F, b]
+        float[] norms = Transforms.sqrt(squares, false).data().asFloat();
         for (int di = 0; di < g; di++) {
           for (int j = 0; j < f; j++) {
             double sum = 0;
