@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.relief.model.bench.BenchmarkData;
-import org.relief.model.bench.NativeBackend;
+import org.relief.model.net.NativeBackend;
 import org.relief.model.bench.PruneStepBenchmark;
 import org.relief.model.bench.TrainEpochBenchmark;
 import org.relief.model.config.ExperimentSettings;
@@ -164,7 +164,8 @@ final class BenchCommand implements Callable<Integer> {
       description = {"Time one epoch of masked training (half of every layer pruned; Adam, batch 120; crop-flip",
           "augmentation for colour images) after a warm-up on a tenth of the data, in this JVM (--training local) or",
           "with DL4J parameter averaging on Spark (--training spark). Images as for prune-step. Prints:",
-          "  train-epoch model=<m> n=<n> epoch_s=<s> images_per_s=<x> natives=<variant> threads=<t> training=<t> test_acc=<a>"})
+          "  train-epoch model=<m> n=<n> epoch_s=<s> images_per_s=<x> natives=<variant> threads=<t> helpers=<h>",
+          "  training=<t> test_acc=<a>"})
   static final class TrainEpoch implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Any architecture, e.g. lenet5, vgg-like, resnet20.")
     String model;

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.relief.model.net.OneDnnHelpers;
 import org.relief.model.train.MaskEnforcer;
 
 /**
@@ -18,6 +19,12 @@ final class MaskHook implements TrainingHook {
 
   MaskHook(MaskEnforcer mask) {
     this.mask = mask;
+  }
+
+  /** Runs on the worker before DL4J builds its copy of the network, so the worker's layers get oneDNN helpers too. */
+  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    OneDnnHelpers.enable();
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.OneDnnHelpers;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.train.Accuracy;
 import org.relief.model.train.PhaseTrainer;
@@ -18,15 +19,17 @@ import org.relief.model.train.PhaseTrainer;
 public final class TrainEpochBenchmark {
 
   /** The measured epoch; {@link #line(String, int)} is the command-line contract's output. */
-  public record Result(String model, int examples, double epochSeconds, double testAccuracy, String training) {
+  public record Result(String model, int examples, double epochSeconds, double testAccuracy, String training,
+      String helpers) {
     public double imagesPerSecond() {
       return examples / epochSeconds;
     }
 
     public String line(String natives, int threads) {
       return String.format(Locale.ROOT,
-          "train-epoch model=%s n=%d epoch_s=%.2f images_per_s=%.1f natives=%s threads=%d training=%s test_acc=%.2f",
-          model, examples, epochSeconds, imagesPerSecond(), natives, threads, training, testAccuracy);
+          "train-epoch model=%s n=%d epoch_s=%.2f images_per_s=%.1f natives=%s threads=%d helpers=%s training=%s"
+              + " test_acc=%.2f",
+          model, examples, epochSeconds, imagesPerSecond(), natives, threads, helpers, training, testAccuracy);
     }
   }
 
@@ -51,7 +54,8 @@ public final class TrainEpochBenchmark {
     PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("epoch", 1, List.of()), start, mask, train, null, e -> { });
     double seconds = (System.nanoTime() - t0) / 1e9;
     network.setParams(r.params());
-    return new Result(spec.architecture().id(), train.size(), seconds, Accuracy.of(network, test, 500).top1(), training);
+    return new Result(spec.architecture().id(), train.size(), seconds, Accuracy.of(network, test, 500).top1(), training,
+        OneDnnHelpers.inUse(network.dl4j()));
   }
 
   private static float[] halfPruned(int n, long seed) {

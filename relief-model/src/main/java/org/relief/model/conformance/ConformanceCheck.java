@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.relief.model.ReliefInputException;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.OneDnnHelpers;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.ActivitySource;
@@ -72,8 +73,17 @@ public final class ConformanceCheck {
     return run(dir, (spec, examples) -> new LocalActivitySource(spec, examples, (int) examples.size(0), 1));
   }
 
-  /** The check with statistics from {@code sources} (e.g. sharded over Spark executors). */
+  /**
+   * The check with statistics from {@code sources} (e.g. sharded over Spark executors), on
+   * DL4J's own convolution kernels ({@link OneDnnHelpers#withoutHelpers}: the fixtures' margins
+   * are within oneDNN's float rounding). Executors in other JVMs build their networks with
+   * whatever helpers their JVM allows.
+   */
   public static Report run(String dir, Sources sources) {
+    return OneDnnHelpers.withoutHelpers(() -> check(dir, sources));
+  }
+
+  private static Report check(String dir, Sources sources) {
     Fixture fixture = Fixture.open(dir);
     Architecture architecture = architecture(fixture);
     // the reference scores LeNet-5's convolutions by summing over positions, VGG's and ResNet's by mean-l2

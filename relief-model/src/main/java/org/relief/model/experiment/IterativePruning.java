@@ -6,6 +6,7 @@ import org.relief.model.data.DatasetKind;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.data.TrainTest;
 import org.relief.model.metrics.NetworkCensus;
+import org.relief.model.net.NativeBackend;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.net.ResNetStem;
@@ -75,6 +76,7 @@ public final class IterativePruning {
     RunProgress progress = new RunProgress(settings.experiment().name(), p.iterations(),
         (done < 0 ? t.pretrainEpochs() : 0) + (p.iterations() - Math.max(done, 0)) * t.retrainEpochs());
 
+    progress.message(NativeBackend.describe(state.network.dl4j()));
     if (done < 0) {
       trainDense(state, trainer, data, dir, table, progress);
     } else {

@@ -249,6 +249,7 @@ public enum Architecture implements Identified {
 
   /** A freshly initialised network; same spec, same weights. */
   public ReliefNetwork build(NetworkSpec spec) {
+    OneDnnHelpers.enable();
     return graph()
         ? GraphNetwork.create(spec, graphConfiguration(spec, new NoOp(), 0.0))
         : SequentialNetwork.create(spec, configuration(spec, new NoOp(), 0.0));
@@ -259,6 +260,7 @@ public enum Architecture implements Identified {
    * its parameters set to {@code params} (the flat layout of {@link #build}).
    */
   public ReliefNetwork trainable(NetworkSpec spec, IUpdater updater, double l2, float[] params) {
+    OneDnnHelpers.enable();
     org.nd4j.linalg.api.ndarray.INDArray flat = org.nd4j.linalg.factory.Nd4j.createFromArray(params).reshape(1, params.length);
     if (graph()) {
       org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(

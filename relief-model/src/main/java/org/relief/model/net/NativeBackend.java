@@ -1,4 +1,4 @@
-package org.relief.model.bench;
+package org.relief.model.net;
 
 import java.util.Map;
 import org.bytedeco.javacpp.Loader;
@@ -29,5 +29,10 @@ public final class NativeBackend {
 
   public static int threads() {
     return Nd4j.getEnvironment().maxThreads();
+  }
+
+  /** "natives=&lt;variant&gt; threads=&lt;n&gt; helpers=&lt;{@link OneDnnHelpers#inUse}&gt;", for run logs. */
+  public static String describe(org.deeplearning4j.nn.api.Model model) {
+    return "natives=" + variant() + " threads=" + threads() + " helpers=" + OneDnnHelpers.inUse(model);
   }
 }
