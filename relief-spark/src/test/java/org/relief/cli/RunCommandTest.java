@@ -161,6 +161,56 @@ class RunCommandTest {
   }
 
   @Test
+  void theFirstIterationBeyondTheAccuracyToleranceEndsTheRun() throws IOException {
+    Path stopped = shared.resolve("stopped");
+    Files.createDirectories(shared.resolve("conf-stopped"));
+    // alpha 0.1 keeps the connections carrying 10 % of each neuron's activity: far beyond 0.5 points
+    Path conf = conf(shared.resolve("conf-stopped"), stopped.toString());
+    CliRun run = CliRun.of("run", conf.toString(), "--set", "prune.iterations=3", "--set", "prune.alpha-fc=0.1",
+        "--set", "stop.max-accuracy-drop=0.5");
+
+    assertEquals(0, run.exit(), run.toString());
+    List<String> rows = Files.readAllLines(stopped.resolve("iterations.csv"));
+    assertEquals(3, rows.size(), "header, the dense network and iteration 1 only: " + rows);
+    assertFalse(Files.exists(stopped.resolve("iter-002")));
+    String result = Files.readString(stopped.resolve("result.json"));
+    assertTrue(result.contains("\"result_iter\": 0") && result.contains("\"stopped_early\": true")
+        && result.contains("\"last_iter\": 1"), result);
+    assertTrue(Files.exists(stopped.resolve("_SUCCESS")));
+    assertTrue(Files.readString(firstRun.resolve("result.json")).contains("\"result_iter\": 2"),
+        "without a tolerance the last iteration is the result");
+  }
+
+  @Test
+  void aBaselineMatchesNnreliefsRemainingPercentIterationByIteration() throws IOException {
+    Path baseline = shared.resolve("magnitude");
+    Files.createDirectories(shared.resolve("conf-magnitude"));
+    Path conf = conf(shared.resolve("conf-magnitude"), baseline.toString());
+    CliRun run = CliRun.of("run", conf.toString(), "--set", "prune.pruner=magnitude-global",
+        "--set", "prune.match-run=\"" + firstRun + "\"");
+
+    assertEquals(0, run.exit(), run.toString());
+    List<String> nnrelief = column(firstRun, "remaining_percent");
+    List<String> magnitude = column(baseline, "remaining_percent");
+    assertEquals(nnrelief, magnitude, "the same budget at every iteration");
+    assertEquals(column(firstRun, "acc_retrained").get(0), column(baseline, "acc_retrained").get(0),
+        "the same dense network (same seed)");
+  }
+
+  @Test
+  void aBaselineWhoseRunToMatchIsMissingWritesNothing() throws IOException {
+    Path baseline = shared.resolve("unmatched");
+    Files.createDirectories(shared.resolve("conf-unmatched"));
+    Path conf = conf(shared.resolve("conf-unmatched"), baseline.toString());
+    CliRun run = CliRun.of("run", conf.toString(), "--set", "prune.pruner=random",
+        "--set", "prune.match-run=\"" + shared.resolve("no-such-run") + "\"");
+
+    assertEquals(Relief.EXIT_INPUT, run.exit(), run.toString());
+    assertTrue(run.err().contains("no-such-run/iterations.csv"), run.err());
+    assertFalse(Files.exists(baseline), "nothing written");
+  }
+
+  @Test
   void aFinishedRunIsNotTouchedAgain() throws IOException {
     String before = Files.readString(firstRun.resolve("iterations.csv"));
     long modified = Files.getLastModifiedTime(firstRun.resolve("iter-002/model.zip")).toMillis();

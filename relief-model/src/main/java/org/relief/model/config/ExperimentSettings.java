@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigRenderOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.relief.model.ReliefInputException;
+import org.relief.model.baseline.PrunerKind;
+import org.relief.model.baseline.RemainingSchedule;
 import org.relief.model.data.DatasetKind;
 import org.relief.model.experiment.BeforeRetraining;
 import org.relief.model.net.Architecture;
@@ -31,11 +33,25 @@ public final class ExperimentSettings {
 
   /** {@code relief.prune}. */
   public record Prune(int iterations, double alphaConv, double alphaFc, ConvScore convScore, int pruningSetSize,
-      int batchSize, BeforeRetraining beforeRetraining, ResNetStem resnetStem) {
+      int batchSize, BeforeRetraining beforeRetraining, ResNetStem resnetStem, PrunerKind pruner,
+      List<Double> schedule, String matchRun) {
+    public Prune {
+      schedule = List.copyOf(schedule);
+    }
+
+    /** A baseline's targets: the schedule if given, else the matched run's (read when asked). */
+    public RemainingSchedule remainingSchedule() {
+      return (schedule.isEmpty() ? RemainingSchedule.fromRun(matchRun)
+          : RemainingSchedule.of(schedule, "relief.prune.schedule")).covering(iterations);
+    }
+
     public PruningSettings step() {
       return new PruningSettings(alphaConv, alphaFc, convScore);
     }
   }
+
+  /** {@code relief.stop}. */
+  public record Stop(java.util.OptionalDouble maxAccuracyDrop) {}
 
   /** {@code relief.train}. */
   public record Train(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay, int batchSize,
@@ -52,15 +68,17 @@ public final class ExperimentSettings {
   private final Dataset dataset;
   private final Prune prune;
   private final Train train;
+  private final Stop stop;
   private final String rendered;
 
   private ExperimentSettings(Experiment experiment, Architecture architecture, Dataset dataset, Prune prune, Train train,
-      String rendered) {
+      Stop stop, String rendered) {
     this.experiment = experiment;
     this.architecture = architecture;
     this.dataset = dataset;
     this.prune = prune;
     this.train = train;
+    this.stop = stop;
     this.rendered = rendered;
   }
 
@@ -100,7 +118,24 @@ public final class ExperimentSettings {
         r.atLeast("relief.prune.pruning-set-size", 1),
         r.atLeast("relief.prune.batch-size", 1),
         r.choice("relief.prune.before-retraining", BeforeRetraining.values(), "before-retraining choice"),
-        r.choice("relief.prune.resnet-stem", ResNetStem.values(), "resnet-stem choice"));
+        r.choice("relief.prune.resnet-stem", ResNetStem.values(), "resnet-stem choice"),
+        r.choice("relief.prune.pruner", PrunerKind.values(), "pruner"),
+        r.read("relief.prune.schedule", config::getDoubleList),
+        r.string("relief.prune.match-run"));
+    if (prune.pruner() != PrunerKind.NNRELIEF) {
+      if (prune.schedule().isEmpty() && prune.matchRun().isBlank()) {
+        throw r.bad("relief.prune.schedule", "is empty and relief.prune.match-run is not set: the baseline "
+            + prune.pruner().id() + " needs the remaining % to reach per iteration");
+      }
+      String problem = RemainingSchedule.problem(prune.schedule());
+      if (problem != null) {
+        throw r.bad("relief.prune.schedule", problem);
+      }
+      if (!prune.schedule().isEmpty() && prune.schedule().size() < prune.iterations()) {
+        throw r.bad("relief.prune.schedule", "has " + prune.schedule().size() + " targets for "
+            + prune.iterations() + " iterations (relief.prune.iterations)");
+      }
+    }
 
     Train train = new Train(
         r.choice("relief.train.optimizer", OptimizerKind.values(), "optimizer"),
@@ -121,7 +156,9 @@ public final class ExperimentSettings {
       throw r.bad("relief.train.validation-size", "must be > 0 with train.checkpoint = validation");
     }
 
-    return new ExperimentSettings(experiment, architecture, dataset, prune, train, render(experimentKeys(config)));
+    Stop stop = new Stop(r.offOrNonNegative("relief.stop.max-accuracy-drop"));
+
+    return new ExperimentSettings(experiment, architecture, dataset, prune, train, stop, render(experimentKeys(config)));
   }
 
   public Experiment experiment() {
@@ -142,6 +179,10 @@ public final class ExperimentSettings {
 
   public Train train() {
     return train;
+  }
+
+  public Stop stop() {
+    return stop;
   }
 
   /**
@@ -203,7 +244,7 @@ public final class ExperimentSettings {
   @Override
   public String toString() {
     return "ExperimentSettings[" + experiment + ", architecture=" + architecture.id() + ", " + dataset + ", " + prune
-        + ", " + train + "]";
+        + ", " + train + ", " + stop + "]";
   }
 
   /** Typed, range-checked reads whose errors name the key, the value and its origin. */
@@ -220,7 +261,7 @@ public final class ExperimentSettings {
       return new ReliefInputException(where + ": " + key + " = " + value + " " + problem);
     }
 
-    private <T> T read(String key, java.util.function.Function<String, T> getter) {
+    <T> T read(String key, java.util.function.Function<String, T> getter) {
       try {
         return getter.apply(key);
       } catch (ConfigException e) {
@@ -270,6 +311,19 @@ public final class ExperimentSettings {
         throw bad(key, "must be >= 0");
       }
       return v;
+    }
+
+    /** "off", or a number >= 0. */
+    java.util.OptionalDouble offOrNonNegative(String key) {
+      if (config.hasPath(key) && config.getValue(key).valueType() == com.typesafe.config.ConfigValueType.STRING
+          && "off".equals(config.getString(key))) {
+        return java.util.OptionalDouble.empty();
+      }
+      try {
+        return java.util.OptionalDouble.of(nonNegative(key));
+      } catch (ReliefInputException e) {
+        throw bad(key, "must be off or a number >= 0");
+      }
     }
 
     double alpha(String key) {

@@ -1,6 +1,9 @@
 package org.relief.model.experiment;
 
 import org.relief.model.ReliefInputException;
+import org.relief.model.baseline.BaselinePruner;
+import org.relief.model.baseline.PrunerKind;
+import org.relief.model.baseline.RemainingSchedule;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.data.DatasetKind;
 import org.relief.model.data.ImageDataset;
@@ -68,6 +71,8 @@ public final class IterativePruning {
     NetworkSpec spec = new NetworkSpec(settings.architecture(), kind.channels(), kind.height(), kind.width(),
         kind.classes(), settings.experiment().seed(), p.resnetStem() == ResNetStem.REFERENCE);
 
+    // a baseline's targets are read (and a bad match-run refused) before anything is written
+    RemainingSchedule schedule = p.pruner() == PrunerKind.NNRELIEF ? null : p.remainingSchedule();
     RunDirectory dir = RunDirectory.open(settings.experiment().output(), settings, overwrite);
     IterationTable table = dir.table(kind.classes() > 10);
     State state = new State(spec.build());
@@ -82,13 +87,18 @@ public final class IterativePruning {
     } else {
       resume(state, done, dir, progress);
     }
-    ImageDataset pruningSet = data.pruningSet();
-    ActivitySource source = execution.statistics(spec,
-        pruningSet.features(pruningSet.allIndices(), spec.batchShape(pruningSet.size())), p.batchSize(), dir.uri());
-    PruningStep step = new PruningStep(p.step());
-    for (int it = Math.max(done, 0) + 1; it <= p.iterations(); it++) {
-      iteration(it, state, step, source, trainer, data, dir, table, progress);
+    MaskRule rule = schedule == null ? nnrelief(spec, data, dir) : baseline(p.pruner(), schedule);
+    StoppingRule stop = new StoppingRule(settings.stop().maxAccuracyDrop());
+    for (int it = Math.max(done, 0) + 1; it <= p.iterations() && !stop.stops(table); it++) {
+      iteration(it, state, rule, trainer, data, dir, table, progress);
     }
+    if (stop.stops(table)) {
+      progress.message(String.format(java.util.Locale.ROOT,
+          "stopped after iteration %d: accuracy %.2f%% is more than %.2f points below the dense %.2f%%; result: iteration %d",
+          table.last().iter(), table.last().accRetrained(), stop.maxAccuracyDrop().getAsDouble(),
+          table.rows().get(0).accRetrained(), stop.result(table).iter()));
+    }
+    dir.writeResult(stop.resultJson(table));
     dir.markSuccess();
     return dir.uri();
   }
@@ -120,14 +130,39 @@ public final class IterativePruning {
     s.network.setParams(dir.readParams(done));
   }
 
+  /** How an iteration's masks are chosen from the network and the masks so far. */
+  private interface MaskRule {
+    NetworkMasks next(int iteration, ReliefNetwork network, NetworkMasks current);
+  }
+
+  /** The paper's step, on statistics of the pruning set (collected locally or on Spark). */
+  private MaskRule nnrelief(NetworkSpec spec, DataSplits data, RunDirectory dir) {
+    ImageDataset pruningSet = data.pruningSet();
+    ActivitySource source = execution.statistics(spec,
+        pruningSet.features(pruningSet.allIndices(), spec.batchShape(pruningSet.size())), settings.prune().batchSize(),
+        dir.uri());
+    PruningStep step = new PruningStep(settings.prune().step());
+    return (it, network, current) -> step.run(network, current, source).masks();
+  }
+
+  /** A baseline pruned to the schedule's remaining % of the network's weights and biases. */
+  private MaskRule baseline(PrunerKind kind, RemainingSchedule schedule) {
+    BaselinePruner pruner = new BaselinePruner(kind);
+    return (it, network, current) -> {
+      long total = NetworkCensus.of(network.topology(), NetworkMasks.full(network.topology())).total();
+      long keep = Math.round(schedule.percentAfter(it) / 100.0 * total);
+      return pruner.prune(network, current, keep, settings.experiment().seed() * 1_000_003L + it);
+    };
+  }
+
   /** One pruning step, (rewind,) retraining, evaluation before and after, committed as a row. */
-  private void iteration(int it, State s, PruningStep step, ActivitySource source, PhaseTrainer trainer, DataSplits data,
+  private void iteration(int it, State s, MaskRule rule, PhaseTrainer trainer, DataSplits data,
       RunDirectory dir, IterationTable table, RunProgress progress) {
     ExperimentSettings.Train t = settings.train();
     progress.startIteration(it, table.last().remainingPercent());
     execution.phase("iteration " + it + ": pruning step");
     long t0 = System.nanoTime();
-    s.masks = step.run(s.network, s.masks, source).masks();
+    s.masks = rule.next(it, s.network, s.masks);
     double pruneSeconds = (System.nanoTime() - t0) / 1e9;
 
     float[] pruned = s.masks.apply(s.network.params(), s.network.layout());

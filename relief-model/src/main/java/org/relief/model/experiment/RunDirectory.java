@@ -139,6 +139,11 @@ public final class RunDirectory {
     return readParams(iterationDir(iteration) + "/model.zip");
   }
 
+  /** Writes {@code result.json} ({@link StoppingRule#resultJson}), just before {@code _SUCCESS}. */
+  public void writeResult(String json) {
+    writeText("result.json", json);
+  }
+
   /** Writes {@code _SUCCESS}: the run is finished. */
   public void markSuccess() {
     writeText(SUCCESS, "");

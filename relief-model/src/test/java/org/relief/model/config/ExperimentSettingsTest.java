@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.relief.model.baseline.PrunerKind;
 import org.relief.model.ReliefInputException;
 import org.relief.model.data.DatasetKind;
 import org.relief.model.net.Architecture;
@@ -65,6 +66,30 @@ public class ExperimentSettingsTest {
     assertTrue(error("relief.train.validation-size = 0").contains("relief.train.validation-size"));
     assertTrue(error("relief.prune.conv-score = l1").contains("relief.prune.conv-score"));
     assertTrue(error("relief.experiment.name = \"a b\"").contains("relief.experiment.name"));
+  }
+
+  @Test
+  void theStoppingToleranceIsOffOrPointsOfAccuracy() {
+    assertTrue(settings("").stop().maxAccuracyDrop().isEmpty(), "off by default");
+    assertEquals(1.5, settings("relief.stop.max-accuracy-drop = 1.5").stop().maxAccuracyDrop().getAsDouble());
+    assertEquals(0.0, settings("", "stop.max-accuracy-drop=0").stop().maxAccuracyDrop().getAsDouble());
+    String negative = error("relief.stop.max-accuracy-drop = -1");
+    assertTrue(negative.contains("relief.stop.max-accuracy-drop = -1") && negative.contains("off or a number >= 0"), negative);
+    assertTrue(error("relief.stop.max-accuracy-drop = lots").contains("relief.stop.max-accuracy-drop"));
+  }
+
+  @Test
+  void aBaselineNeedsTheRemainingPercentToReachPerIteration() {
+    assertEquals(PrunerKind.NNRELIEF, settings("").prune().pruner());
+    ExperimentSettings s = settings("relief.prune { pruner = magnitude-global, iterations = 2, schedule = [50, 20] }");
+    assertEquals(20.0, s.prune().remainingSchedule().percentAfter(2));
+    String none = error("relief.prune.pruner = random");
+    assertTrue(none.contains("relief.prune.schedule") && none.contains("match-run"), none);
+    assertTrue(error("relief.prune { pruner = random, iterations = 2, schedule = [20, 50] }")
+        .contains("none above the one before"));
+    assertTrue(error("relief.prune { pruner = random, iterations = 3, schedule = [50, 20] }")
+        .contains("has 2 targets for 3 iterations"));
+    assertTrue(error("relief.prune.pruner = l1").contains("relief.prune.pruner"));
   }
 
   @Test
