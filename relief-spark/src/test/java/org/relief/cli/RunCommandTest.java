@@ -211,6 +211,44 @@ class RunCommandTest {
   }
 
   @Test
+  void exportTakesTheResultIterationsModelAndMasksAway() throws IOException {
+    Path out = shared.resolve("exported");
+    CliRun export = CliRun.of("export", firstRun.toString(), "--output", out.toString());
+
+    assertEquals(0, export.exit(), export.toString());
+    assertTrue(export.lastLine().matches("export iter=2 parameters_dense=266610 parameters_remaining=\\d+ output=.*exported"),
+        export.lastLine());
+    MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile());
+    MultiLayerNetwork original = ModelSerializer.restoreMultiLayerNetwork(firstRun.resolve("iter-002/model.zip").toFile());
+    assertEquals(original.params(), model.params());
+    assertEquals(MaskFile.read(firstRun.resolve("iter-002/masks.bin").toString()),
+        MaskFile.read(out.resolve("masks.bin").toString()));
+    assertTrue(Files.readString(out.resolve("export.json")).contains("\"iteration\": 2"));
+  }
+
+  @Test
+  void exportRefusesAnIterationBeyondTheLastACorruptMaskFileAndADirectoryWithoutResults() throws IOException {
+    CliRun beyond = CliRun.of("export", firstRun.toString(), "--iteration", "7");
+    assertEquals(Relief.EXIT_INPUT, beyond.exit(), beyond.toString());
+    assertTrue(beyond.err().contains("--iteration 7") && beyond.err().contains("is 2"), beyond.err());
+
+    Path corrupt = shared.resolve("corrupt-masks");
+    copy(firstRun, corrupt);
+    Path masks = corrupt.resolve("iter-001/masks.bin");
+    byte[] bytes = Files.readAllBytes(masks);
+    Files.write(masks, Arrays.copyOf(bytes, bytes.length / 2));
+    CliRun truncated = CliRun.of("export", corrupt.toString(), "--iteration", "1");
+    assertEquals(Relief.EXIT_INPUT, truncated.exit(), truncated.toString());
+    assertTrue(truncated.err().contains("iter-001/masks.bin"), truncated.err());
+    assertFalse(Files.exists(corrupt.resolve("export")), "nothing written");
+
+    Path empty = Files.createDirectories(shared.resolve("no-results"));
+    CliRun none = CliRun.of("export", empty.toString());
+    assertEquals(Relief.EXIT_INPUT, none.exit(), none.toString());
+    assertTrue(none.err().contains("holds no Relief results"), none.err());
+  }
+
+  @Test
   void aFinishedRunIsNotTouchedAgain() throws IOException {
     String before = Files.readString(firstRun.resolve("iterations.csv"));
     long modified = Files.getLastModifiedTime(firstRun.resolve("iter-002/model.zip")).toMillis();

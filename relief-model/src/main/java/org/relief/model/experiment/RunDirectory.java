@@ -92,6 +92,33 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * An existing run, read only (export, reports): it must hold a configuration and at least one
+   * completed iteration.
+   */
+  public static RunDirectory existing(String uri) {
+    Path root = HadoopFiles.path(uri);
+    FileSystem fs = HadoopFiles.fileSystem(root);
+    try {
+      if (!fs.exists(new Path(root, CONFIG)) || !fs.exists(new Path(root, TABLE))) {
+        throw new ReliefInputException(root + " holds no Relief results (no " + CONFIG + " and " + TABLE + ")");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + root, e);
+    }
+    return new RunDirectory(root, fs, true);
+  }
+
+  /** The resolved configuration the run recorded. */
+  public String config() {
+    return readText(CONFIG);
+  }
+
+  /** The URI of a file of iteration {@code iteration}'s directory, e.g. "model.zip". */
+  public String iterationFile(int iteration, String name) {
+    return new Path(root, iterationDir(iteration) + "/" + name).toString();
+  }
+
   public String uri() {
     return root.toString();
   }
