@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Export one iteration of a run: its DL4J model file (pruned parameters exactly 0), masks.bin and",
         "export.json, checked against each other first. Prints last:",
-        "  export iter=<k> parameters_dense=<n> parameters_remaining=<r> output=<dir>",
-        "Not built yet: --compact (a physically smaller network)."})
+        "  export iter=<k> parameters_dense=<n> parameters_remaining=<r> [parameters_compact=<c>] output=<dir>",
+        "--compact also writes compact-model.zip: dead units and filters removed (chains: LeNets, VGGs; not ResNets yet)."})
 final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "<run-dir>", description = "A run's output directory (any Hadoop URI).")
   String run;
@@ -26,14 +26,18 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "", description = "Where to write (default: <run-dir>/export/iter-<k>).")
   String output;
 
+  @Option(names = "--compact", description = "Also write compact-model.zip, a physically smaller network computing the same outputs.")
+  boolean compact;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    RunExport.Result r = RunExport.export(run, iteration, output);
+    RunExport.Result r = RunExport.export(run, iteration, output, compact);
     PrintWriter out = spec.commandLine().getOut();
-    out.println(String.format(Locale.ROOT, "export iter=%d parameters_dense=%d parameters_remaining=%d output=%s",
-        r.iteration(), r.denseParameters(), r.remaining(), r.output()));
+    out.println(String.format(Locale.ROOT, "export iter=%d parameters_dense=%d parameters_remaining=%d%s output=%s",
+        r.iteration(), r.denseParameters(), r.remaining(),
+        compact ? " parameters_compact=" + r.compactParameters() : "", r.output()));
     out.flush();
     return 0;
   }

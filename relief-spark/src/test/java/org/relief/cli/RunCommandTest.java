@@ -227,6 +227,23 @@ class RunCommandTest {
   }
 
   @Test
+  void exportCompactWritesASmallerNetworkWithTheSameOutputs() throws IOException {
+    Path out = shared.resolve("exported-compact");
+    CliRun export = CliRun.of("export", firstRun.toString(), "--iteration", "1", "--compact", "--output", out.toString());
+
+    assertEquals(0, export.exit(), export.toString());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("parameters_compact=(\\d+)").matcher(export.lastLine());
+    assertTrue(m.find(), export.lastLine());
+    MultiLayerNetwork masked = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile());
+    MultiLayerNetwork compact = ModelSerializer.restoreMultiLayerNetwork(out.resolve("compact-model.zip").toFile());
+    assertEquals(Long.parseLong(m.group(1)), compact.numParams());
+    assertTrue(compact.numParams() < masked.numParams(), compact.numParams() + " vs " + masked.numParams());
+    org.nd4j.linalg.api.ndarray.INDArray batch = org.nd4j.linalg.factory.Nd4j.rand(
+        org.nd4j.linalg.api.buffer.DataType.FLOAT, 32, 784);
+    assertEquals(0.0, masked.output(batch).sub(compact.output(batch)).amaxNumber().doubleValue(), 1e-5);
+  }
+
+  @Test
   void exportRefusesAnIterationBeyondTheLastACorruptMaskFileAndADirectoryWithoutResults() throws IOException {
     CliRun beyond = CliRun.of("export", firstRun.toString(), "--iteration", "7");
     assertEquals(Relief.EXIT_INPUT, beyond.exit(), beyond.toString());

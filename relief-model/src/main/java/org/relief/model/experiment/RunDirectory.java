@@ -1,6 +1,5 @@
 package org.relief.model.experiment;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,10 +8,10 @@ import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.util.ModelSerializer;
 import org.relief.model.ReliefInputException;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.io.HadoopFiles;
+import org.relief.model.io.ModelFiles;
 import org.relief.model.net.NetworkTopology;
 import org.relief.model.prune.MaskFile;
 import org.relief.model.prune.NetworkMasks;
@@ -208,19 +207,7 @@ public final class RunDirectory {
   private void writeModel(String name, Model network) {
     Path path = new Path(root, name);
     try {
-      fs.mkdirs(path.getParent());
-      // ModelSerializer closes the stream it is given; the atomic writer closes it itself
-      HadoopFiles.writeAtomically(path, out -> ModelSerializer.writeModel(network, new FilterOutputStream(out) {
-        @Override
-        public void close() throws IOException {
-          flush();
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-        }
-      }, false));
+      ModelFiles.write(path, network);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + path, e);
     }

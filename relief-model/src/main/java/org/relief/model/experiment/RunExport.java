@@ -8,11 +8,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.relief.model.ReliefInputException;
+import org.relief.model.compact.ChainCompactor;
 import org.relief.model.config.ExperimentConfig;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.data.DatasetKind;
 import org.relief.model.io.HadoopFiles;
+import org.relief.model.io.ModelFiles;
 import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ReliefNetwork;
@@ -28,15 +31,16 @@ import org.relief.model.prune.NetworkMasks;
  */
 public final class RunExport {
   /** What was exported, for the command line. */
-  public record Result(String output, int iteration, long denseParameters, long remaining) {}
+  public record Result(String output, int iteration, long denseParameters, long remaining, long compactParameters) {}
 
   private RunExport() {}
 
   /**
    * Exports iteration {@code iteration} of the run at {@code runUri} (negative: the run's result,
-   * {@link StoppingRule}) to {@code outputUri} (empty: {@code <run>/export/iter-00k}).
+   * {@link StoppingRule}) to {@code outputUri} (empty: {@code <run>/export/iter-00k}); with
+   * {@code compact}, also {@code compact-model.zip} ({@link ChainCompactor}; -1 in the result otherwise).
    */
-  public static Result export(String runUri, int iteration, String outputUri) {
+  public static Result export(String runUri, int iteration, String outputUri, boolean compact) {
     RunDirectory run = RunDirectory.existing(runUri);
     ExperimentSettings settings = ExperimentSettings.from(
         ExperimentConfig.merge(ConfigFactory.parseString(run.config()), List.of()));
@@ -58,6 +62,11 @@ public final class RunExport {
           + run.iterationFile(k, "masks.bin") + ": parameters the masks prune are not zero");
     }
 
+    MultiLayerNetwork small = null;
+    if (compact) {
+      network.setParams(params);
+      small = ChainCompactor.compact(network, masks);
+    }
     String output = outputUri.isBlank() ? new Path(HadoopFiles.path(run.uri()), "export/" + RunDirectory.iterationDir(k)).toString()
         : outputUri;
     Path out = HadoopFiles.path(output);
@@ -72,6 +81,9 @@ public final class RunExport {
         }
       });
       MaskFile.write(masks, new Path(out, "masks.bin").toString());
+      if (small != null) {
+        ModelFiles.write(new Path(out, "compact-model.zip"), small);
+      }
       byte[] json = String.format(Locale.ROOT, """
           {
             "run": "%s",
@@ -81,14 +93,16 @@ public final class RunExport {
             "parameters_dense": %d,
             "parameters_remaining": %d,
             "remaining_percent": %.4f,
+            "parameters_compact": %s,
             "acc_retrained": %.2f
           }
           """, run.uri(), k, settings.architecture().id(), census.architecture(), census.total(), census.remaining(),
-          census.remainingPercent(), row.accRetrained()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          census.remainingPercent(), small == null ? "null" : Long.toString(small.numParams()), row.accRetrained()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       HadoopFiles.writeAtomically(new Path(out, "export.json"), o -> o.write(json));
     } catch (IOException e) {
       throw new UncheckedIOException("writing the export to " + out, e);
     }
-    return new Result(HadoopFiles.fileSystem(out).makeQualified(out).toString(), k, census.total(), census.remaining());
+    return new Result(HadoopFiles.fileSystem(out).makeQualified(out).toString(), k, census.total(), census.remaining(),
+        small == null ? -1 : small.numParams());
   }
 }

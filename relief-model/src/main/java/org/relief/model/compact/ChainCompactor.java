@@ -1,0 +1,184 @@
+package org.relief.model.compact;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.relief.model.ReliefInputException;
+import org.relief.model.net.PrunableLayer;
+import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.LayerMask;
+import org.relief.model.prune.NetworkMasks;
+
+/**
+ * A physically smaller copy of a pruned chain (LeNets, VGGs): every hidden unit or filter
+ * whose output is identically zero, or that nothing reads any more, is removed with its
+ * incoming weights, its bias, its BatchNorm entries and the next layer's weights that read it.
+ * The compact network computes what the masked one computes (pruned weights are zero, so the
+ * removed terms were zero). Units are removed only where that is exact: a unit that keeps a
+ * non-zero constant output (a kept bias) and is read stays.
+ */
+public final class ChainCompactor {
+  private ChainCompactor() {}
+
+  /** The compact network of {@code network} (parameters masked already) under {@code masks}. */
+  public static MultiLayerNetwork compact(ReliefNetwork network, NetworkMasks masks) {
+    if (!(network.dl4j() instanceof MultiLayerNetwork net)) {
+      throw new ReliefInputException(network.spec().architecture().id()
+          + ": --compact supports chains (LeNets, VGGs) so far, not ResNet graphs");
+    }
+    List<PrunableLayer> prunable = network.topology().layers();
+    List<boolean[]> kept = new ArrayList<>();
+    for (int k = 0; k < prunable.size(); k++) {
+      PrunableLayer layer = prunable.get(k);
+      boolean[] keep = new boolean[layer.outputs()];
+      for (int u = 0; u < keep.length; u++) {
+        keep[u] = k == prunable.size() - 1 // every class stays
+            || (read(masks.layer(prunable.get(k + 1).name()), u, readsPerUnit(prunable, k, net))
+                && !(silent(masks.layer(layer.name()), u, network, layer, net)));
+      }
+      kept.add(keep);
+    }
+
+    MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+    Map<String, Integer> index = layerIndex(net);
+    // widths: each prunable layer's nOut, the next one's nIn, BatchNorm in between
+    for (int k = 0; k < prunable.size(); k++) {
+      int outs = count(kept.get(k));
+      if (outs == 0) {
+        throw new ReliefInputException("layer " + prunable.get(k).name() + " has no unit left: nothing to compact into");
+      }
+      int at = index.get(prunable.get(k).name());
+      ((FeedForwardLayer) conf.getConf(at).getLayer()).setNOut(outs);
+      for (int between = at + 1; k + 1 < prunable.size() && between < index.get(prunable.get(k + 1).name()); between++) {
+        if (conf.getConf(between).getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization bn) {
+          bn.setNIn(outs);
+          bn.setNOut(outs);
+        }
+      }
+      if (k + 1 < prunable.size()) {
+        int next = index.get(prunable.get(k + 1).name());
+        int perUnit = readsPerUnit(prunable, k, net);
+        ((FeedForwardLayer) conf.getConf(next).getLayer()).setNIn((long) outs * perUnit);
+        InputPreProcessor pre = conf.getInputPreProcess(next);
+        if (pre instanceof CnnToFeedForwardPreProcessor flatten) {
+          flatten.setNumChannels(outs);
+        }
+      }
+    }
+    MultiLayerNetwork compact = new MultiLayerNetwork(conf);
+    compact.init();
+
+    for (int k = 0; k < prunable.size(); k++) {
+      int at = index.get(prunable.get(k).name());
+      boolean[] in = k == 0 ? null : expand(kept.get(k - 1), readsPerUnit(prunable, k - 1, net));
+      boolean[] out = kept.get(k);
+      boolean conv = prunable.get(k).isConv();
+      Layer source = net.getLayer(at);
+      Layer target = compact.getLayer(at);
+      // DL4J's shapes: conv W [out, in, kh, kw], dense W [in, out], biases [1, out]
+      target.setParam("W", conv ? select(select(source.getParam("W"), 0, out), 1, in)
+          : select(select(source.getParam("W"), 0, in), 1, out));
+      if (source.paramTable().containsKey("b")) {
+        target.setParam("b", select(source.getParam("b"), source.getParam("b").rank() - 1, out));
+      }
+      for (int between = at + 1; k + 1 < prunable.size() && between < index.get(prunable.get(k + 1).name()); between++) {
+        for (Map.Entry<String, INDArray> p : net.getLayer(between).paramTable().entrySet()) {
+          compact.getLayer(between).setParam(p.getKey(), select(p.getValue(), p.getValue().rank() - 1, out));
+        }
+      }
+    }
+    return compact;
+  }
+
+  /** Inputs of the next prunable layer per unit of layer k: 1, or H·W where a convolution feeds a dense layer. */
+  private static int readsPerUnit(List<PrunableLayer> prunable, int k, MultiLayerNetwork net) {
+    if (k + 1 >= prunable.size()) {
+      return 1;
+    }
+    return prunable.get(k + 1).inputs() / prunable.get(k).outputs();
+  }
+
+  private static boolean read(LayerMask next, int unit, int perUnit) {
+    for (int input = unit * perUnit; input < (unit + 1) * perUnit; input++) {
+      if (next.inputUsed(input)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True if the unit's output is exactly zero on every input: no incoming weight survives and
+   * its constant (bias, through BatchNorm if any, then ReLU) is 0.
+   */
+  private static boolean silent(LayerMask mask, int unit, ReliefNetwork network, PrunableLayer layer,
+      MultiLayerNetwork net) {
+    int start = unit * mask.inputs() * mask.weightsPerConnection();
+    for (int w = start; w < start + mask.inputs() * mask.weightsPerConnection(); w++) {
+      if (mask.weight(w)) {
+        return false;
+      }
+    }
+    double constant = mask.biasCount() > 0 && mask.bias(unit) ? network.biases(layer.name())[unit] : 0;
+    Map<String, Integer> index = layerIndex(net);
+    int at = index.get(layer.name());
+    if (at + 1 < net.getnLayers() && net.getLayer(at + 1).paramTable().containsKey("gamma")) {
+      Layer bn = net.getLayer(at + 1);
+      double eps = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer()).getEps();
+      constant = bn.getParam("gamma").getDouble(0, unit) * (constant - bn.getParam("mean").getDouble(0, unit))
+          / Math.sqrt(bn.getParam("var").getDouble(0, unit) + eps) + bn.getParam("beta").getDouble(0, unit);
+    }
+    return Math.max(0, constant) == 0; // every hidden layer of a chain is ReLU
+  }
+
+  private static Map<String, Integer> layerIndex(MultiLayerNetwork net) {
+    Map<String, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < net.getnLayers(); i++) {
+      index.put(net.getLayer(i).conf().getLayer().getLayerName(), i);
+    }
+    return index;
+  }
+
+  private static boolean[] expand(boolean[] units, int perUnit) {
+    boolean[] out = new boolean[units.length * perUnit];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = units[i / perUnit];
+    }
+    return out;
+  }
+
+  /** The entries of {@code a} along {@code axis} where {@code keep} is true (all if keep is null). */
+  private static INDArray select(INDArray a, int axis, boolean[] keep) {
+    if (keep == null) {
+      return a.dup();
+    }
+    List<Long> picked = new ArrayList<>();
+    for (int i = 0; i < keep.length; i++) {
+      if (keep[i]) {
+        picked.add((long) i);
+      }
+    }
+    long[] indices = picked.stream().mapToLong(Long::longValue).toArray();
+    org.nd4j.linalg.indexing.INDArrayIndex[] where = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
+    for (int d = 0; d < where.length; d++) {
+      where[d] = d == axis ? NDArrayIndex.indices(indices) : NDArrayIndex.all();
+    }
+    return a.get(where).dup('c');
+  }
+
+  private static int count(boolean[] a) {
+    int n = 0;
+    for (boolean b : a) {
+      n += b ? 1 : 0;
+    }
+    return n;
+  }
+}
