@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
     description = {"Export one iteration of a run: its DL4J model file (pruned parameters exactly 0), masks.bin and",
         "export.json, checked against each other first. Prints last:",
         "  export iter=<k> parameters_dense=<n> parameters_remaining=<r> [parameters_compact=<c>] output=<dir>",
-        "--compact also writes compact-model.zip: dead units and filters removed (chains: LeNets, VGGs; not ResNets yet)."})
+        "--compact also writes compact-model.zip: dead units and filters removed (LeNets, VGGs; ResNets: the channels",
+        "inside each block, since a block's output channels are added to its shortcut)."})
 final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "<run-dir>", description = "A run's output directory (any Hadoop URI).")
   String run;

@@ -90,11 +90,46 @@ class CifarRunTest {
       }
     }
     assertTrue(pruned > 0);
+    assertCompactExportComputesTheSame(out, architecture.startsWith("resnet"));
     if (architecture.startsWith("resnet")) {
       LayerMask down = masks.layer("layer2.0.conv2");
       for (int k : new int[] {0, 7, 24, 31}) {
         assertFalse(down.gate(k), "zero-padded option-A channel " + k + " closes (its shortcut is 0)");
       }
     }
+  }
+
+  /** export --compact of the run's last iteration: the compact network's outputs are the masked one's. */
+  private static void assertCompactExportComputesTheSame(Path run, boolean graph) throws IOException {
+    Path exported = run.resolve("exported");
+    CliRun export = CliRun.of("export", run.toString(), "--compact", "--output", exported.toString());
+    assertEquals(0, export.exit(), export.toString());
+    org.nd4j.linalg.api.ndarray.INDArray batch = org.nd4j.linalg.factory.Nd4j.rand(
+        org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32);
+    org.nd4j.linalg.api.ndarray.INDArray masked;
+    org.nd4j.linalg.api.ndarray.INDArray compact;
+    long compactParams;
+    long maskedParams;
+    if (graph) {
+      org.deeplearning4j.nn.graph.ComputationGraph a = ModelSerializer.restoreComputationGraph(exported.resolve("model.zip").toFile());
+      org.deeplearning4j.nn.graph.ComputationGraph b =
+          ModelSerializer.restoreComputationGraph(exported.resolve("compact-model.zip").toFile());
+      masked = a.outputSingle(false, batch);
+      compact = b.outputSingle(false, batch);
+      maskedParams = a.numParams();
+      compactParams = b.numParams();
+    } else {
+      org.deeplearning4j.nn.multilayer.MultiLayerNetwork a =
+          ModelSerializer.restoreMultiLayerNetwork(exported.resolve("model.zip").toFile());
+      org.deeplearning4j.nn.multilayer.MultiLayerNetwork b =
+          ModelSerializer.restoreMultiLayerNetwork(exported.resolve("compact-model.zip").toFile());
+      masked = a.output(batch, false);
+      compact = b.output(batch, false);
+      maskedParams = a.numParams();
+      compactParams = b.numParams();
+    }
+    assertEquals(0.0, masked.sub(compact).amaxNumber().doubleValue(), 1e-5);
+    assertTrue(export.lastLine().contains("parameters_compact=" + compactParams), export.lastLine());
+    assertTrue(compactParams <= maskedParams, compactParams + " > " + maskedParams);
   }
 }

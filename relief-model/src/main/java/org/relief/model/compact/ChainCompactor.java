@@ -28,11 +28,10 @@ import org.relief.model.prune.NetworkMasks;
 public final class ChainCompactor {
   private ChainCompactor() {}
 
-  /** The compact network of {@code network} (parameters masked already) under {@code masks}. */
+  /** The compact network of a chain {@code network} (parameters masked already) under {@code masks}. */
   public static MultiLayerNetwork compact(ReliefNetwork network, NetworkMasks masks) {
     if (!(network.dl4j() instanceof MultiLayerNetwork net)) {
-      throw new ReliefInputException(network.spec().architecture().id()
-          + ": --compact supports chains (LeNets, VGGs) so far, not ResNet graphs");
+      throw new IllegalArgumentException(network.spec().architecture().id() + " is a graph: use ResNetCompactor");
     }
     List<PrunableLayer> prunable = network.topology().layers();
     List<boolean[]> kept = new ArrayList<>();
@@ -42,7 +41,7 @@ public final class ChainCompactor {
       for (int u = 0; u < keep.length; u++) {
         keep[u] = k == prunable.size() - 1 // every class stays
             || (read(masks.layer(prunable.get(k + 1).name()), u, readsPerUnit(prunable, k, net))
-                && !(silent(masks.layer(layer.name()), u, network, layer, net)));
+                && !silent(masks.layer(layer.name()), u, network.biases(layer.name()), batchNormAfter(net, layer.name())));
       }
       kept.add(keep);
     }
@@ -106,7 +105,7 @@ public final class ChainCompactor {
     return prunable.get(k + 1).inputs() / prunable.get(k).outputs();
   }
 
-  private static boolean read(LayerMask next, int unit, int perUnit) {
+  static boolean read(LayerMask next, int unit, int perUnit) {
     for (int input = unit * perUnit; input < (unit + 1) * perUnit; input++) {
       if (next.inputUsed(input)) {
         return true;
@@ -117,26 +116,28 @@ public final class ChainCompactor {
 
   /**
    * True if the unit's output is exactly zero on every input: no incoming weight survives and
-   * its constant (bias, through BatchNorm if any, then ReLU) is 0.
+   * its constant (bias, through {@code batchNorm} if not null, then ReLU) is 0.
    */
-  private static boolean silent(LayerMask mask, int unit, ReliefNetwork network, PrunableLayer layer,
-      MultiLayerNetwork net) {
+  static boolean silent(LayerMask mask, int unit, float[] biases, Layer batchNorm) {
     int start = unit * mask.inputs() * mask.weightsPerConnection();
     for (int w = start; w < start + mask.inputs() * mask.weightsPerConnection(); w++) {
       if (mask.weight(w)) {
         return false;
       }
     }
-    double constant = mask.biasCount() > 0 && mask.bias(unit) ? network.biases(layer.name())[unit] : 0;
-    Map<String, Integer> index = layerIndex(net);
-    int at = index.get(layer.name());
-    if (at + 1 < net.getnLayers() && net.getLayer(at + 1).paramTable().containsKey("gamma")) {
-      Layer bn = net.getLayer(at + 1);
-      double eps = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer()).getEps();
-      constant = bn.getParam("gamma").getDouble(0, unit) * (constant - bn.getParam("mean").getDouble(0, unit))
-          / Math.sqrt(bn.getParam("var").getDouble(0, unit) + eps) + bn.getParam("beta").getDouble(0, unit);
+    double constant = mask.biasCount() > 0 && mask.bias(unit) ? biases[unit] : 0;
+    if (batchNorm != null) {
+      double eps = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) batchNorm.conf().getLayer()).getEps();
+      constant = batchNorm.getParam("gamma").getDouble(0, unit) * (constant - batchNorm.getParam("mean").getDouble(0, unit))
+          / Math.sqrt(batchNorm.getParam("var").getDouble(0, unit) + eps) + batchNorm.getParam("beta").getDouble(0, unit);
     }
-    return Math.max(0, constant) == 0; // every hidden layer of a chain is ReLU
+    return Math.max(0, constant) == 0; // every hidden unit is followed by a ReLU
+  }
+
+  /** The BatchNorm layer right after {@code layer} in the chain, or null. */
+  private static Layer batchNormAfter(MultiLayerNetwork net, String layer) {
+    int at = layerIndex(net).get(layer);
+    return at + 1 < net.getnLayers() && net.getLayer(at + 1).paramTable().containsKey("gamma") ? net.getLayer(at + 1) : null;
   }
 
   private static Map<String, Integer> layerIndex(MultiLayerNetwork net) {
@@ -156,7 +157,7 @@ public final class ChainCompactor {
   }
 
   /** The entries of {@code a} along {@code axis} where {@code keep} is true (all if keep is null). */
-  private static INDArray select(INDArray a, int axis, boolean[] keep) {
+  static INDArray select(INDArray a, int axis, boolean[] keep) {
     if (keep == null) {
       return a.dup();
     }
@@ -174,7 +175,7 @@ public final class ChainCompactor {
     return a.get(where).dup('c');
   }
 
-  private static int count(boolean[] a) {
+  static int count(boolean[] a) {
     int n = 0;
     for (boolean b : a) {
       n += b ? 1 : 0;

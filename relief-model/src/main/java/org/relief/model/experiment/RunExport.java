@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.relief.model.ReliefInputException;
 import org.relief.model.compact.ChainCompactor;
+import org.relief.model.compact.ResNetCompactor;
 import org.relief.model.config.ExperimentConfig;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.data.DatasetKind;
@@ -38,7 +40,8 @@ public final class RunExport {
   /**
    * Exports iteration {@code iteration} of the run at {@code runUri} (negative: the run's result,
    * {@link StoppingRule}) to {@code outputUri} (empty: {@code <run>/export/iter-00k}); with
-   * {@code compact}, also {@code compact-model.zip} ({@link ChainCompactor}; -1 in the result otherwise).
+   * {@code compact}, also {@code compact-model.zip} ({@link ChainCompactor}, {@link ResNetCompactor}; -1 in the
+   * result otherwise).
    */
   public static Result export(String runUri, int iteration, String outputUri, boolean compact) {
     RunDirectory run = RunDirectory.existing(runUri);
@@ -62,10 +65,11 @@ public final class RunExport {
           + run.iterationFile(k, "masks.bin") + ": parameters the masks prune are not zero");
     }
 
-    MultiLayerNetwork small = null;
+    Model small = null;
     if (compact) {
       network.setParams(params);
-      small = ChainCompactor.compact(network, masks);
+      small = network.dl4j() instanceof ComputationGraph ? ResNetCompactor.compact(network, masks)
+          : ChainCompactor.compact(network, masks);
     }
     String output = outputUri.isBlank() ? new Path(HadoopFiles.path(run.uri()), "export/" + RunDirectory.iterationDir(k)).toString()
         : outputUri;

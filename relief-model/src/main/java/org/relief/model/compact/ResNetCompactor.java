@@ -1,0 +1,82 @@
+package org.relief.model.compact;
+
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.relief.model.ReliefInputException;
+import org.relief.model.net.PrunableLayer;
+import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.NetworkMasks;
+
+/**
+ * A physically smaller copy of a pruned CIFAR/Tiny-ImageNet ResNet, where the shortcuts allow
+ * it: inside every basic block, the channels between its first and second convolution
+ * ({@code <block>.conv1} → {@code bn1} → ReLU → {@code conv2}) that are identically zero or
+ * that {@code conv2} no longer reads are removed with their BatchNorm entries and the weights
+ * of {@code conv2} reading them. A block's output channels are added to its shortcut and read
+ * by the next block and the shortcut after it, so they keep their width (as in the reference).
+ */
+public final class ResNetCompactor {
+  private ResNetCompactor() {}
+
+  /** The compact network of a ResNet {@code network} (parameters masked already) under {@code masks}. */
+  public static ComputationGraph compact(ReliefNetwork network, NetworkMasks masks) {
+    if (!(network.dl4j() instanceof ComputationGraph graph)) {
+      throw new IllegalArgumentException(network.spec().architecture().id() + " is a chain: use ChainCompactor");
+    }
+    ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+    Map<String, org.deeplearning4j.nn.conf.graph.GraphVertex> vertices = conf.getVertices();
+    Map<String, boolean[]> innerKept = new java.util.HashMap<>();
+    for (PrunableLayer layer : network.topology().layers()) {
+      String name = layer.name();
+      if (!name.endsWith(".conv1")) {
+        continue; // only a block's first convolution has an inner side (the stem is "conv1")
+      }
+      String prefix = name.substring(0, name.length() - "conv1".length());
+      Layer bn = graph.getLayer(prefix + "bn1");
+      boolean[] keep = new boolean[layer.outputs()];
+      for (int u = 0; u < keep.length; u++) {
+        keep[u] = ChainCompactor.read(masks.layer(prefix + "conv2"), u, 1)
+            && !ChainCompactor.silent(masks.layer(name), u, network.biases(name), bn);
+      }
+      int outs = ChainCompactor.count(keep);
+      if (outs == 0) {
+        throw new ReliefInputException("block " + prefix + " has no inner channel left: nothing to compact into");
+      }
+      innerKept.put(prefix, keep);
+      ((FeedForwardLayer) layerConf(vertices, prefix + "conv1")).setNOut(outs);
+      ((FeedForwardLayer) layerConf(vertices, prefix + "bn1")).setNIn(outs);
+      ((FeedForwardLayer) layerConf(vertices, prefix + "bn1")).setNOut(outs);
+      ((FeedForwardLayer) layerConf(vertices, prefix + "conv2")).setNIn(outs);
+    }
+    ComputationGraph compact = new ComputationGraph(conf);
+    compact.init();
+
+    for (Layer source : graph.getLayers()) {
+      String name = source.conf().getLayer().getLayerName();
+      Layer target = compact.getLayer(name);
+      String prefix = name.substring(0, name.lastIndexOf('.') + 1);
+      boolean[] keep = innerKept.get(prefix);
+      for (Map.Entry<String, INDArray> p : source.paramTable().entrySet()) {
+        INDArray value = p.getValue();
+        if (keep != null && (name.endsWith(".conv1") || name.endsWith(".bn1"))) {
+          // conv W [out, in, kh, kw]; BatchNorm parameters [1, channels]
+          value = ChainCompactor.select(value, name.endsWith(".conv1") && p.getKey().equals("W") ? 0 : value.rank() - 1, keep);
+        } else if (keep != null && name.endsWith(".conv2") && p.getKey().equals("W")) {
+          value = ChainCompactor.select(value, 1, keep);
+        }
+        target.setParam(p.getKey(), value);
+      }
+    }
+    return compact;
+  }
+
+  private static org.deeplearning4j.nn.conf.layers.Layer layerConf(
+      Map<String, org.deeplearning4j.nn.conf.graph.GraphVertex> vertices, String name) {
+    return ((LayerVertex) vertices.get(name)).getLayerConf().getLayer();
+  }
+}
