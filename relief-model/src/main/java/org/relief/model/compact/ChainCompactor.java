@@ -34,20 +34,21 @@ public final class ChainCompactor {
       throw new IllegalArgumentException(network.spec().architecture().id() + " is a graph: use ResNetCompactor");
     }
     List<PrunableLayer> prunable = network.topology().layers();
+    Map<String, Integer> index = layerIndex(net);
     List<boolean[]> kept = new ArrayList<>();
     for (int k = 0; k < prunable.size(); k++) {
       PrunableLayer layer = prunable.get(k);
+      Layer batchNorm = batchNormAfter(net, index.get(layer.name()));
       boolean[] keep = new boolean[layer.outputs()];
       for (int u = 0; u < keep.length; u++) {
         keep[u] = k == prunable.size() - 1 // every class stays
-            || (read(masks.layer(prunable.get(k + 1).name()), u, readsPerUnit(prunable, k, net))
-                && !silent(masks.layer(layer.name()), u, network.biases(layer.name()), batchNormAfter(net, layer.name())));
+            || (read(masks.layer(prunable.get(k + 1).name()), u, readsPerUnit(prunable, k))
+                && !silent(masks.layer(layer.name()), u, network.biases(layer.name()), batchNorm));
       }
       kept.add(keep);
     }
 
     MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
-    Map<String, Integer> index = layerIndex(net);
     // widths: each prunable layer's nOut, the next one's nIn, BatchNorm in between
     for (int k = 0; k < prunable.size(); k++) {
       int outs = count(kept.get(k));
@@ -64,7 +65,7 @@ public final class ChainCompactor {
       }
       if (k + 1 < prunable.size()) {
         int next = index.get(prunable.get(k + 1).name());
-        int perUnit = readsPerUnit(prunable, k, net);
+        int perUnit = readsPerUnit(prunable, k);
         ((FeedForwardLayer) conf.getConf(next).getLayer()).setNIn((long) outs * perUnit);
         InputPreProcessor pre = conf.getInputPreProcess(next);
         if (pre instanceof CnnToFeedForwardPreProcessor flatten) {
@@ -77,7 +78,7 @@ public final class ChainCompactor {
 
     for (int k = 0; k < prunable.size(); k++) {
       int at = index.get(prunable.get(k).name());
-      boolean[] in = k == 0 ? null : expand(kept.get(k - 1), readsPerUnit(prunable, k - 1, net));
+      boolean[] in = k == 0 ? null : expand(kept.get(k - 1), readsPerUnit(prunable, k - 1));
       boolean[] out = kept.get(k);
       boolean conv = prunable.get(k).isConv();
       Layer source = net.getLayer(at);
@@ -98,7 +99,7 @@ public final class ChainCompactor {
   }
 
   /** Inputs of the next prunable layer per unit of layer k: 1, or H·W where a convolution feeds a dense layer. */
-  private static int readsPerUnit(List<PrunableLayer> prunable, int k, MultiLayerNetwork net) {
+  private static int readsPerUnit(List<PrunableLayer> prunable, int k) {
     if (k + 1 >= prunable.size()) {
       return 1;
     }
@@ -134,9 +135,8 @@ public final class ChainCompactor {
     return Math.max(0, constant) == 0; // every hidden unit is followed by a ReLU
   }
 
-  /** The BatchNorm layer right after {@code layer} in the chain, or null. */
-  private static Layer batchNormAfter(MultiLayerNetwork net, String layer) {
-    int at = layerIndex(net).get(layer);
+  /** The BatchNorm layer right after layer {@code at} in the chain, or null. */
+  private static Layer batchNormAfter(MultiLayerNetwork net, int at) {
     return at + 1 < net.getnLayers() && net.getLayer(at + 1).paramTable().containsKey("gamma") ? net.getLayer(at + 1) : null;
   }
 
