@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Relief.Version.class,
     description = "NNrelief pruning experiments (Dekhovich et al., arXiv 2109.10795) on Spark.",
-    subcommands = {RunCommand.class, SweepCommand.class, ExportCommand.class, ConformanceCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, SweepCommand.class, ReportCommand.class, ExportCommand.class, ConformanceCommand.class,
+        BenchCommand.class})
 public final class Relief implements Callable<Integer> {
   /** Exit code for bad input: a file, key or value at fault. */
   public static final int EXIT_INPUT = 2;

@@ -266,6 +266,39 @@ class RunCommandTest {
   }
 
   @Test
+  void reportWritesAPageWithReadableChartsAndTheTrialTable() throws IOException {
+    CliRun report = CliRun.of("report", firstRun.toString());
+
+    assertEquals(0, report.exit(), report.toString());
+    Path page = firstRun.resolve("report/index.html");
+    assertTrue(report.lastLine().endsWith("report/index.html"), report.lastLine());
+    String html = Files.readString(page);
+    for (String chart : List.of("accuracy.png", "compression.png", "flops.png", "units.png")) {
+      assertTrue(html.contains("src=\"" + chart + "\""), chart + " not on the page");
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(firstRun.resolve("report/" + chart).toFile());
+      assertTrue(image != null && image.getWidth() > 100 && image.getHeight() > 100, chart + " unreadable");
+      java.util.Set<Integer> colours = new java.util.HashSet<>();
+      for (int x = 0; x < image.getWidth(); x += 7) {
+        for (int y = 0; y < image.getHeight(); y += 7) {
+          colours.add(image.getRGB(x, y));
+        }
+      }
+      assertTrue(colours.size() > 3, chart + " is blank");
+    }
+    assertTrue(html.contains("<table id=\"trials\">") && html.contains("<td>first</td>"), html);
+    assertTrue(html.contains("speed-up (FLOPs)") && html.contains("params hash"));
+  }
+
+  @Test
+  void reportOnADirectoryWithoutResultsFails() throws IOException {
+    Path empty = Files.createDirectories(shared.resolve("nothing-to-report"));
+    CliRun report = CliRun.of("report", empty.toString());
+    assertEquals(Relief.EXIT_INPUT, report.exit(), report.toString());
+    assertTrue(report.err().contains("holds no Relief results"), report.err());
+    assertFalse(Files.exists(empty.resolve("report")), "nothing written");
+  }
+
+  @Test
   void aFinishedRunIsNotTouchedAgain() throws IOException {
     String before = Files.readString(firstRun.resolve("iterations.csv"));
     long modified = Files.getLastModifiedTime(firstRun.resolve("iter-002/model.zip")).toMillis();
