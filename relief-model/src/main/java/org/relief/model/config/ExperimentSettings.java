@@ -11,6 +11,7 @@ import org.relief.model.baseline.RemainingSchedule;
 import org.relief.model.data.DatasetKind;
 import org.relief.model.experiment.BeforeRetraining;
 import org.relief.model.net.Architecture;
+import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ResNetStem;
 import org.relief.model.prune.ConvScore;
 import org.relief.model.prune.PruningSettings;
@@ -183,6 +184,13 @@ public final class ExperimentSettings {
 
   public Stop stop() {
     return stop;
+  }
+
+  /** The network this experiment builds: its architecture on its dataset's image shape and classes, its seed. */
+  public NetworkSpec networkSpec() {
+    DatasetKind kind = dataset.kind();
+    return new NetworkSpec(architecture, kind.channels(), kind.height(), kind.width(), kind.classes(),
+        experiment.seed(), prune.resnetStem() == ResNetStem.REFERENCE);
   }
 
   /**

@@ -12,7 +12,6 @@ import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NativeBackend;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ReliefNetwork;
-import org.relief.model.net.ResNetStem;
 import org.relief.model.prune.ActivitySource;
 import org.relief.model.prune.NetworkMasks;
 import org.relief.model.prune.PruningStep;
@@ -68,8 +67,7 @@ public final class IterativePruning {
     TrainTest loaded = kind.load(settings.dataset().path()); // fails before anything is written
     checkShape(loaded.train(), kind);
     DataSplits data = DataSplits.of(loaded, settings);
-    NetworkSpec spec = new NetworkSpec(settings.architecture(), kind.channels(), kind.height(), kind.width(),
-        kind.classes(), settings.experiment().seed(), p.resnetStem() == ResNetStem.REFERENCE);
+    NetworkSpec spec = settings.networkSpec();
 
     // a baseline's targets are read (and a bad match-run refused) before anything is written
     RemainingSchedule schedule = p.pruner() == PrunerKind.NNRELIEF ? null : p.remainingSchedule();

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import com.typesafe.config.ConfigFactory;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
 import org.relief.model.ReliefInputException;
+import org.relief.model.config.ExperimentConfig;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.io.HadoopFiles;
 import org.relief.model.io.ModelFiles;
@@ -108,9 +111,9 @@ public final class RunDirectory {
     return new RunDirectory(root, fs, true);
   }
 
-  /** The resolved configuration the run recorded. */
-  public String config() {
-    return readText(CONFIG);
+  /** The settings the run recorded (its resolved configuration, read as an experiment file is). */
+  public ExperimentSettings settings() {
+    return ExperimentSettings.from(ExperimentConfig.merge(ConfigFactory.parseString(readText(CONFIG)), List.of()));
   }
 
   /** The URI of a file of iteration {@code iteration}'s directory, e.g. "model.zip". */

@@ -1,11 +1,9 @@
 package org.relief.model.experiment;
 
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
@@ -13,15 +11,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.relief.model.ReliefInputException;
 import org.relief.model.compact.ChainCompactor;
 import org.relief.model.compact.ResNetCompactor;
-import org.relief.model.config.ExperimentConfig;
 import org.relief.model.config.ExperimentSettings;
-import org.relief.model.data.DatasetKind;
 import org.relief.model.io.HadoopFiles;
 import org.relief.model.io.ModelFiles;
 import org.relief.model.metrics.NetworkCensus;
-import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ReliefNetwork;
-import org.relief.model.net.ResNetStem;
 import org.relief.model.prune.MaskFile;
 import org.relief.model.prune.NetworkMasks;
 
@@ -45,18 +39,14 @@ public final class RunExport {
    */
   public static Result export(String runUri, int iteration, String outputUri, boolean compact) {
     RunDirectory run = RunDirectory.existing(runUri);
-    ExperimentSettings settings = ExperimentSettings.from(
-        ExperimentConfig.merge(ConfigFactory.parseString(run.config()), List.of()));
+    ExperimentSettings settings = run.settings();
     IterationTable table = run.table(false);
     int last = table.last().iter();
     int k = iteration >= 0 ? iteration : new StoppingRule(settings.stop().maxAccuracyDrop()).result(table).iter();
     if (k > last) {
       throw new ReliefInputException("--iteration " + k + ": the last completed iteration of " + run.uri() + " is " + last);
     }
-    DatasetKind kind = settings.dataset().kind();
-    NetworkSpec spec = new NetworkSpec(settings.architecture(), kind.channels(), kind.height(), kind.width(),
-        kind.classes(), settings.experiment().seed(), settings.prune().resnetStem() == ResNetStem.REFERENCE);
-    ReliefNetwork network = spec.build();
+    ReliefNetwork network = settings.networkSpec().build();
     NetworkMasks masks = run.readMasks(k, network.topology());
     float[] params = run.readParams(k);
     if (params.length != network.layout().numParams()

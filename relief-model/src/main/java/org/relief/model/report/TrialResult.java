@@ -1,10 +1,8 @@
 package org.relief.model.report;
 
-import com.typesafe.config.ConfigFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.relief.model.config.ExperimentConfig;
 import org.relief.model.config.ExperimentSettings;
 import org.relief.model.experiment.IterationRow;
 import org.relief.model.experiment.IterationTable;
@@ -20,8 +18,7 @@ public record TrialResult(String name, ExperimentSettings settings, List<Iterati
   /** Reads the run at {@code uri}; {@code name} labels it in charts and the table. */
   public static TrialResult read(String uri, String name) {
     RunDirectory run = RunDirectory.existing(uri);
-    ExperimentSettings settings = ExperimentSettings.from(
-        ExperimentConfig.merge(ConfigFactory.parseString(run.config()), List.of()));
+    ExperimentSettings settings = run.settings();
     IterationTable table = run.table(false);
     return new TrialResult(name, settings, table.rows(),
         new StoppingRule(settings.stop().maxAccuracyDrop()).result(table));
