@@ -197,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
       ImageDataset train = data.train().head(examples);
       NetworkSpec network = new NetworkSpec(architecture, kind.channels(), kind.height(), kind.width(), kind.classes(), 42);
       ExperimentSettings.Train t = new ExperimentSettings.Train(OptimizerKind.ADAM, learningRate, 0.9, 0, 120, 1, List.of(), 1,
-          List.of(), 0.1, Checkpoint.LAST, 0, true, kind.channels() == 3); // augment as train.augment = auto does
+          List.of(), 0.1, Checkpoint.LAST, 0, true, kind.channels() == 3, false); // augment as train.augment = auto does
       SparkSettings settings = new SparkSettings(options.master, SparkSettings.Place.LOCAL, 0, 2, place, averagingFrequency,
           2, false);
       String work = options.work + "/train-epoch";

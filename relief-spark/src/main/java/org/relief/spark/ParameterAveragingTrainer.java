@@ -25,6 +25,7 @@ import org.relief.model.data.ImageDataset;
 import org.relief.model.io.HadoopFiles;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.NetworkMasks;
 import org.relief.model.train.Accuracy;
 import org.relief.model.train.CheckpointSelection;
 import org.relief.model.train.EpochOrder;
@@ -77,17 +78,20 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
   }
 
   @Override
-  public Result train(Phase phase, float[] start, float[] flatMask, ImageDataset data, ImageDataset selection,
+  public Result train(Phase phase, float[] start, NetworkMasks masks, ImageDataset data, ImageDataset selection,
       EpochListener listener) {
+    ReliefNetwork built = spec.architecture().trainable(spec,
+        LearningRate.updater(train.optimizer(), train.learningRate(), train.momentum(), phase.milestones(), train.gamma()),
+        train.weightDecay(), start);
+    float[] flatMask = masks.toFlat(built.layout());
     MaskEnforcer mask = new MaskEnforcer(flatMask);
     float[] masked = MaskEnforcer.masked(start, flatMask);
     if (phase.epochs() == 0) {
       return new Result(masked, 0, Double.NaN);
     }
+    built.setParams(masked);
     List<String> batches = export(data);
-    Model net = spec.architecture().trainable(spec,
-        LearningRate.updater(train.optimizer(), train.learningRate(), train.momentum(), phase.milestones(), train.gamma()),
-        train.weightDecay(), masked).dl4j();
+    Model net = built.dl4j();
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
         // numWorkers given explicitly: DL4J M2 reads it off the SparkDl4jMultiLayer when unset,
         // which is null when a ComputationGraph (ResNet) is trained -> NullPointerException.

@@ -45,6 +45,12 @@ public record SparkSettings(String master, Place statistics, int partitions, int
       check(c, "tree-depth", s.treeDepth >= 1, ">= 1");
       check(c, "averaging-frequency", s.averagingFrequency >= 1, ">= 1");
       check(c, "worker-prefetch", s.workerPrefetch >= 0, ">= 0");
+      if (s.training == Place.SPARK && config.hasPath("relief.train.retrain-compact")
+          && config.getBoolean("relief.train.retrain-compact")) {
+        throw new ReliefInputException(c.getValue("training").origin().description()
+            + ": relief.spark.training = spark cannot retrain compact networks (relief.train.retrain-compact = true):"
+            + " parameter averaging trains the network the configuration builds; use one of the two");
+      }
       return s;
     } catch (ConfigException e) {
       throw new ReliefInputException(e.getMessage(), e);

@@ -2,17 +2,20 @@ package org.relief.model.bench;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
+import org.relief.model.baseline.BaselinePruner;
+import org.relief.model.baseline.PrunerKind;
 import org.relief.model.data.ImageDataset;
+import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.OneDnnHelpers;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.NetworkMasks;
 import org.relief.model.train.Accuracy;
 import org.relief.model.train.PhaseTrainer;
 
 /**
  * One epoch of masked training, timed after a warm-up epoch on a tenth of the data: the real
- * training path (masks held at zero; half of every layer's weights pruned, seeded), the
+ * training path (masks held at zero; half of the weights and biases pruned at random, seeded), the
  * product's data pipeline, Adam. Reports images per second and the test accuracy after the
  * epoch, which shows what a distributed trainer costs in accuracy.
  */
@@ -46,7 +49,7 @@ public final class TrainEpochBenchmark {
   public Result run(ImageDataset train, ImageDataset test) {
     ReliefNetwork network = spec.build();
     float[] start = network.params();
-    float[] mask = halfPruned(start.length, spec.seed());
+    NetworkMasks mask = halfPruned(network, spec.seed());
     ImageDataset warmup = train.head(Math.max(1, train.size() / 10));
     trainer.train(new PhaseTrainer.Phase("warmup", 1, List.of()), start, mask, warmup, null, e -> { });
     trainer.prepare(train);
@@ -58,12 +61,10 @@ public final class TrainEpochBenchmark {
         OneDnnHelpers.inUse(network.dl4j()));
   }
 
-  private static float[] halfPruned(int n, long seed) {
-    Random random = new Random(seed);
-    float[] mask = new float[n];
-    for (int k = 0; k < n; k++) {
-      mask[k] = random.nextBoolean() ? 1f : 0f;
-    }
-    return mask;
+  /** Half of the weights and biases pruned at random (seeded). */
+  static NetworkMasks halfPruned(ReliefNetwork network, long seed) {
+    NetworkMasks full = NetworkMasks.full(network.topology());
+    return new BaselinePruner(PrunerKind.RANDOM).prune(network, full, NetworkCensus.of(network.topology(), full).total() / 2,
+        seed);
   }
 }

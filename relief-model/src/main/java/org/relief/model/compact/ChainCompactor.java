@@ -4,13 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.relief.model.ReliefInputException;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
@@ -30,6 +27,16 @@ public final class ChainCompactor {
 
   /** The compact network of a chain {@code network} (parameters masked already) under {@code masks}. */
   public static MultiLayerNetwork compact(ReliefNetwork network, NetworkMasks masks) {
+    return (MultiLayerNetwork) plan(network, masks, false).apply(network.dl4j());
+  }
+
+  /**
+   * Which units go and the smaller configuration.
+   *
+   * @param training also exact in training mode: a unit followed by BatchNorm is silent only if
+   *     its beta is not positive too (a constant input normalises to 0 over a batch, leaving beta)
+   */
+  static CompactPlan plan(ReliefNetwork network, NetworkMasks masks, boolean training) {
     if (!(network.dl4j() instanceof MultiLayerNetwork net)) {
       throw new IllegalArgumentException(network.spec().architecture().id() + " is a graph: use ResNetCompactor");
     }
@@ -43,59 +50,48 @@ public final class ChainCompactor {
       for (int u = 0; u < keep.length; u++) {
         keep[u] = k == prunable.size() - 1 // every class stays
             || (read(masks.layer(prunable.get(k + 1).name()), u, readsPerUnit(prunable, k))
-                && !silent(masks.layer(layer.name()), u, network.biases(layer.name()), batchNorm));
+                && !silent(masks.layer(layer.name()), u, network.biases(layer.name()), batchNorm, training));
       }
       kept.add(keep);
     }
 
     MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+    CompactPlan plan = new CompactPlan(conf);
     // widths: each prunable layer's nOut, the next one's nIn, BatchNorm in between
     for (int k = 0; k < prunable.size(); k++) {
-      int outs = count(kept.get(k));
+      boolean[] out = kept.get(k);
+      int outs = count(out);
       if (outs == 0) {
         throw new ReliefInputException("layer " + prunable.get(k).name() + " has no unit left: nothing to compact into");
       }
       int at = index.get(prunable.get(k).name());
+      boolean conv = prunable.get(k).isConv();
       ((FeedForwardLayer) conf.getConf(at).getLayer()).setNOut(outs);
-      for (int between = at + 1; k + 1 < prunable.size() && between < index.get(prunable.get(k + 1).name()); between++) {
+      // DL4J's shapes: conv W [out, in, kh, kw], dense W [in, out]; biases and BatchNorm's per unit on the last axis
+      plan.keep(at, "W", conv ? 0 : 1, out);
+      plan.keep(at, "b", CompactPlan.LAST_AXIS, out);
+      if (k > 0) {
+        plan.keep(at, "W", conv ? 1 : 0, expand(kept.get(k - 1), readsPerUnit(prunable, k - 1)));
+      }
+      if (k + 1 == prunable.size()) {
+        continue;
+      }
+      int next = index.get(prunable.get(k + 1).name());
+      for (int between = at + 1; between < next; between++) {
         if (conf.getConf(between).getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization bn) {
           bn.setNIn(outs);
           bn.setNOut(outs);
         }
-      }
-      if (k + 1 < prunable.size()) {
-        int next = index.get(prunable.get(k + 1).name());
-        int perUnit = readsPerUnit(prunable, k);
-        ((FeedForwardLayer) conf.getConf(next).getLayer()).setNIn((long) outs * perUnit);
-        InputPreProcessor pre = conf.getInputPreProcess(next);
-        if (pre instanceof CnnToFeedForwardPreProcessor flatten) {
-          flatten.setNumChannels(outs);
+        for (String param : net.getLayer(between).paramTable().keySet()) { // BatchNorm's, one per unit
+          plan.keep(between, param, CompactPlan.LAST_AXIS, out);
         }
       }
-    }
-    MultiLayerNetwork compact = new MultiLayerNetwork(conf);
-    compact.init();
-
-    for (int k = 0; k < prunable.size(); k++) {
-      int at = index.get(prunable.get(k).name());
-      boolean[] in = k == 0 ? null : expand(kept.get(k - 1), readsPerUnit(prunable, k - 1));
-      boolean[] out = kept.get(k);
-      boolean conv = prunable.get(k).isConv();
-      Layer source = net.getLayer(at);
-      Layer target = compact.getLayer(at);
-      // DL4J's shapes: conv W [out, in, kh, kw], dense W [in, out], biases [1, out]
-      target.setParam("W", conv ? select(select(source.getParam("W"), 0, out), 1, in)
-          : select(select(source.getParam("W"), 0, in), 1, out));
-      if (source.paramTable().containsKey("b")) {
-        target.setParam("b", select(source.getParam("b"), source.getParam("b").rank() - 1, out));
-      }
-      for (int between = at + 1; k + 1 < prunable.size() && between < index.get(prunable.get(k + 1).name()); between++) {
-        for (Map.Entry<String, INDArray> p : net.getLayer(between).paramTable().entrySet()) {
-          compact.getLayer(between).setParam(p.getKey(), select(p.getValue(), p.getValue().rank() - 1, out));
-        }
+      ((FeedForwardLayer) conf.getConf(next).getLayer()).setNIn((long) outs * readsPerUnit(prunable, k));
+      if (conf.getInputPreProcess(next) instanceof CnnToFeedForwardPreProcessor flatten) {
+        flatten.setNumChannels(outs);
       }
     }
-    return compact;
+    return plan;
   }
 
   /** Inputs of the next prunable layer per unit of layer k: 1, or H·W where a convolution feeds a dense layer. */
@@ -117,9 +113,10 @@ public final class ChainCompactor {
 
   /**
    * True if the unit's output is exactly zero on every input: no incoming weight survives and
-   * its constant (bias, through {@code batchNorm} if not null, then ReLU) is 0.
+   * its constant (bias, through {@code batchNorm} if not null, then ReLU) is 0; with {@code
+   * training}, also in training mode, where BatchNorm turns a constant into its beta.
    */
-  static boolean silent(LayerMask mask, int unit, float[] biases, Layer batchNorm) {
+  static boolean silent(LayerMask mask, int unit, float[] biases, Layer batchNorm, boolean training) {
     int start = unit * mask.inputs() * mask.weightsPerConnection();
     for (int w = start; w < start + mask.inputs() * mask.weightsPerConnection(); w++) {
       if (mask.weight(w)) {
@@ -131,6 +128,9 @@ public final class ChainCompactor {
       double eps = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) batchNorm.conf().getLayer()).getEps();
       constant = batchNorm.getParam("gamma").getDouble(0, unit) * (constant - batchNorm.getParam("mean").getDouble(0, unit))
           / Math.sqrt(batchNorm.getParam("var").getDouble(0, unit) + eps) + batchNorm.getParam("beta").getDouble(0, unit);
+      if (training && batchNorm.getParam("beta").getDouble(0, unit) > 0) {
+        return false;
+      }
     }
     return Math.max(0, constant) == 0; // every hidden unit is followed by a ReLU
   }
@@ -154,25 +154,6 @@ public final class ChainCompactor {
       out[i] = units[i / perUnit];
     }
     return out;
-  }
-
-  /** The entries of {@code a} along {@code axis} where {@code keep} is true (all if keep is null). */
-  static INDArray select(INDArray a, int axis, boolean[] keep) {
-    if (keep == null) {
-      return a.dup();
-    }
-    List<Long> picked = new ArrayList<>();
-    for (int i = 0; i < keep.length; i++) {
-      if (keep[i]) {
-        picked.add((long) i);
-      }
-    }
-    long[] indices = picked.stream().mapToLong(Long::longValue).toArray();
-    org.nd4j.linalg.indexing.INDArrayIndex[] where = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
-    for (int d = 0; d < where.length; d++) {
-      where[d] = d == axis ? NDArrayIndex.indices(indices) : NDArrayIndex.all();
-    }
-    return a.get(where).dup('c');
   }
 
   static int count(boolean[] a) {

@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.relief.model.ReliefInputException;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
@@ -25,12 +24,17 @@ public final class ResNetCompactor {
 
   /** The compact network of a ResNet {@code network} (parameters masked already) under {@code masks}. */
   public static ComputationGraph compact(ReliefNetwork network, NetworkMasks masks) {
+    return (ComputationGraph) plan(network, masks, false).apply(network.dl4j());
+  }
+
+  /** Which inner channels go and the smaller configuration; {@code training} as in {@link ChainCompactor#plan}. */
+  static CompactPlan plan(ReliefNetwork network, NetworkMasks masks, boolean training) {
     if (!(network.dl4j() instanceof ComputationGraph graph)) {
       throw new IllegalArgumentException(network.spec().architecture().id() + " is a chain: use ChainCompactor");
     }
     ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+    CompactPlan plan = new CompactPlan(conf);
     Map<String, org.deeplearning4j.nn.conf.graph.GraphVertex> vertices = conf.getVertices();
-    Map<String, boolean[]> innerKept = new java.util.HashMap<>();
     for (PrunableLayer layer : network.topology().layers()) {
       String name = layer.name();
       if (!name.endsWith(".conv1")) {
@@ -41,38 +45,26 @@ public final class ResNetCompactor {
       boolean[] keep = new boolean[layer.outputs()];
       for (int u = 0; u < keep.length; u++) {
         keep[u] = ChainCompactor.read(masks.layer(prefix + "conv2"), u, 1)
-            && !ChainCompactor.silent(masks.layer(name), u, network.biases(name), bn);
+            && !ChainCompactor.silent(masks.layer(name), u, network.biases(name), bn, training);
       }
       int outs = ChainCompactor.count(keep);
       if (outs == 0) {
         throw new ReliefInputException("block " + prefix + " has no inner channel left: nothing to compact into");
       }
-      innerKept.put(prefix, keep);
       ((FeedForwardLayer) layerConf(vertices, prefix + "conv1")).setNOut(outs);
       ((FeedForwardLayer) layerConf(vertices, prefix + "bn1")).setNIn(outs);
       ((FeedForwardLayer) layerConf(vertices, prefix + "bn1")).setNOut(outs);
       ((FeedForwardLayer) layerConf(vertices, prefix + "conv2")).setNIn(outs);
-    }
-    ComputationGraph compact = new ComputationGraph(conf);
-    compact.init();
-
-    for (Layer source : graph.getLayers()) {
-      String name = source.conf().getLayer().getLayerName();
-      Layer target = compact.getLayer(name);
-      String prefix = name.substring(0, name.lastIndexOf('.') + 1);
-      boolean[] keep = innerKept.get(prefix);
-      for (Map.Entry<String, INDArray> p : source.paramTable().entrySet()) {
-        INDArray value = p.getValue();
-        if (keep != null && (name.endsWith(".conv1") || name.endsWith(".bn1"))) {
-          // conv W [out, in, kh, kw]; BatchNorm parameters [1, channels]
-          value = ChainCompactor.select(value, name.endsWith(".conv1") && p.getKey().equals("W") ? 0 : value.rank() - 1, keep);
-        } else if (keep != null && name.endsWith(".conv2") && p.getKey().equals("W")) {
-          value = ChainCompactor.select(value, 1, keep);
-        }
-        target.setParam(p.getKey(), value);
+      // conv W [out, in, kh, kw]; biases and BatchNorm parameters per channel on the last axis
+      int conv1 = CompactPlan.position(graph, prefix + "conv1");
+      plan.keep(conv1, "W", 0, keep);
+      plan.keep(conv1, "b", CompactPlan.LAST_AXIS, keep); // if it has one
+      for (String param : bn.paramTable().keySet()) {
+        plan.keep(CompactPlan.position(graph, prefix + "bn1"), param, CompactPlan.LAST_AXIS, keep);
       }
+      plan.keep(CompactPlan.position(graph, prefix + "conv2"), "W", 1, keep);
     }
-    return compact;
+    return plan;
   }
 
   private static org.deeplearning4j.nn.conf.layers.Layer layerConf(

@@ -57,7 +57,7 @@ public final class ExperimentSettings {
   /** {@code relief.train}. */
   public record Train(OptimizerKind optimizer, double learningRate, double momentum, double weightDecay, int batchSize,
       int pretrainEpochs, List<Integer> pretrainMilestones, int retrainEpochs, List<Integer> retrainMilestones,
-      double gamma, Checkpoint checkpoint, int validationSize, boolean shuffle, boolean augment) {
+      double gamma, Checkpoint checkpoint, int validationSize, boolean shuffle, boolean augment, boolean retrainCompact) {
     public Train {
       pretrainMilestones = List.copyOf(pretrainMilestones);
       retrainMilestones = List.copyOf(retrainMilestones);
@@ -152,7 +152,8 @@ public final class ExperimentSettings {
         r.choice("relief.train.checkpoint", Checkpoint.values(), "checkpoint rule"),
         r.atLeast("relief.train.validation-size", 0),
         r.bool("relief.train.shuffle"),
-        augment(r, kind));
+        augment(r, kind),
+        r.bool("relief.train.retrain-compact"));
     if (train.checkpoint() == Checkpoint.VALIDATION && train.validationSize() == 0) {
       throw r.bad("relief.train.validation-size", "must be > 0 with train.checkpoint = validation");
     }

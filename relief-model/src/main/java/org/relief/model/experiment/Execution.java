@@ -43,7 +43,7 @@ public interface Execution {
       @Override
       public PhaseTrainer trainer(NetworkSpec spec, ExperimentSettings.Train t, long seed, String runDirectory) {
         return new MaskedTrainer(spec, t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay(), t.gamma(),
-            t.batchSize(), t.shuffle(), t.augment(), seed);
+            t.batchSize(), t.shuffle(), t.augment(), seed).compacting(t.retrainCompact());
       }
 
       @Override

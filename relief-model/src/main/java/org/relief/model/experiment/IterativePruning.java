@@ -111,7 +111,7 @@ public final class IterativePruning {
     progress.message("training the dense network for " + t.pretrainEpochs() + " epochs; output " + dir.uri());
     execution.phase("training the dense network");
     PhaseTrainer.Result dense = trainer.train(new PhaseTrainer.Phase("pretrain", t.pretrainEpochs(), t.pretrainMilestones()),
-        s.initial, s.masks.toFlat(s.network.layout()), data.train(), data.selection(t.checkpoint()), progress);
+        s.initial, s.masks, data.train(), data.selection(t.checkpoint()), progress);
     s.network.setParams(dense.params());
     long t0 = System.nanoTime();
     Accuracy accuracy = Accuracy.of(s.network, data.test(), EVAL_BATCH);
@@ -176,7 +176,7 @@ public final class IterativePruning {
     execution.phase("iteration " + it + ": retraining");
     long t2 = System.nanoTime();
     PhaseTrainer.Result retrained = trainer.train(new PhaseTrainer.Phase("retrain-" + it, t.retrainEpochs(),
-        t.retrainMilestones()), start, s.masks.toFlat(s.network.layout()), data.train(), data.selection(t.checkpoint()),
+        t.retrainMilestones()), start, s.masks, data.train(), data.selection(t.checkpoint()),
         progress);
     double retrainSeconds = (System.nanoTime() - t2) / 1e9;
     s.network.setParams(retrained.params());

@@ -1,6 +1,7 @@
 package org.relief.model.train;
 
 import java.nio.FloatBuffer;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.net.NetworkSpec;
@@ -17,7 +18,11 @@ import org.relief.model.net.ReliefNetwork;
 public record Accuracy(double top1, double top5, int examples) {
 
   public static Accuracy of(ReliefNetwork network, ImageDataset data, int batchSize) {
-    NetworkSpec spec = network.spec();
+    return of(network::output, network.spec(), data, batchSize);
+  }
+
+  /** The accuracy of {@code network}, which takes the input that {@code spec} describes. */
+  public static Accuracy of(UnaryOperator<INDArray> network, NetworkSpec spec, ImageDataset data, int batchSize) {
     int n = data.size();
     int classes = data.classes();
     long correct1 = 0;
@@ -28,7 +33,7 @@ public record Accuracy(double top1, double top5, int examples) {
       for (int i = 0; i < b; i++) {
         idx[i] = start + i;
       }
-      INDArray out = network.output(data.features(idx, spec.batchShape(b))).dup('c');
+      INDArray out = network.apply(data.features(idx, spec.batchShape(b))).dup('c');
       FloatBuffer values = out.data().asNioFloat();
       for (int i = 0; i < b; i++) {
         int label = data.label(start + i);

@@ -2,6 +2,7 @@ package org.relief.model.train;
 
 import java.util.List;
 import org.relief.model.data.ImageDataset;
+import org.relief.model.prune.NetworkMasks;
 
 /**
  * Trains a network for one phase (pretraining, or retraining after a pruning step) with its
@@ -40,11 +41,11 @@ public interface PhaseTrainer {
   default void prepare(ImageDataset data) {}
 
   /**
-   * Trains from {@code start}, masked by {@code flatMask}.
+   * Trains from {@code start} with {@code masks} held at zero.
    *
    * @param selection the examples the checkpoint rule measures (validation or test split), or
    *     null to keep the last epoch
    */
-  Result train(Phase phase, float[] start, float[] flatMask, ImageDataset data, ImageDataset selection,
+  Result train(Phase phase, float[] start, NetworkMasks masks, ImageDataset data, ImageDataset selection,
       EpochListener listener);
 }

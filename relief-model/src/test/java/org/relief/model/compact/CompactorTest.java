@@ -24,7 +24,7 @@ import org.relief.model.prune.NetworkMasks;
 /** A compact network computes what the masked one computes, with fewer parameters. */
 class CompactorTest {
   /** Every third hidden unit loses all its weights and its bias; half of the other weights go. */
-  private static NetworkMasks pruned(ReliefNetwork network) {
+  static NetworkMasks pruned(ReliefNetwork network) {
     Random random = new Random(3);
     List<PrunableLayer> layers = network.topology().layers();
     List<LayerMask> masks = new ArrayList<>();

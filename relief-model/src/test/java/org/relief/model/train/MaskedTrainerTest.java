@@ -12,10 +12,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.ISchedule;
+import org.relief.model.baseline.BaselinePruner;
+import org.relief.model.baseline.PrunerKind;
 import org.relief.model.data.ImageDataset;
+import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.NetworkMasks;
 
 /** Masked training keeps pruned parameters at exactly zero and trains everything else. */
 class MaskedTrainerTest {
@@ -36,13 +40,11 @@ class MaskedTrainerTest {
     return new ImageDataset("learnable", 1, 28, 28, 10, pixels, labels);
   }
 
-  static float[] randomMask(int n, double keep, long seed) {
-    Random random = new Random(seed);
-    float[] mask = new float[n];
-    for (int k = 0; k < n; k++) {
-      mask[k] = random.nextDouble() < keep ? 1f : 0f;
-    }
-    return mask;
+  /** A share {@code keep} of the network's weights and biases, chosen at random. */
+  static NetworkMasks randomMasks(ReliefNetwork network, double keep, long seed) {
+    NetworkMasks full = NetworkMasks.full(network.topology());
+    return new BaselinePruner(PrunerKind.RANDOM).prune(network, full,
+        Math.round(keep * NetworkCensus.of(network.topology(), full).total()), seed);
   }
 
   @ParameterizedTest
@@ -51,11 +53,12 @@ class MaskedTrainerTest {
     NetworkSpec spec = new NetworkSpec(Architecture.LENET5, 1, 28, 28, 10, 3);
     ReliefNetwork network = spec.build();
     float[] start = network.params();
-    float[] mask = randomMask(start.length, 0.2, 1); // 80 % pruned, biases included
+    NetworkMasks masks = randomMasks(network, 0.2, 1); // 80 % pruned, biases included
+    float[] mask = masks.toFlat(network.layout());
     MaskedTrainer trainer = new MaskedTrainer(spec, optimizer, optimizer == OptimizerKind.ADAM ? 1e-3 : 0.01, 0.9,
         5e-4, 0.1, 60, true, false, 7);
 
-    PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("retrain-1", 2, List.of(1)), start, mask,
+    PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("retrain-1", 2, List.of(1)), start, masks,
         learnable(600, 1), null, e -> { });
 
     int regrown = 0;
@@ -76,9 +79,9 @@ class MaskedTrainerTest {
   @Test
   void trainingLearnsAndKeepsTheBestEpochOnTheSelectionSet() {
     NetworkSpec spec = new NetworkSpec(Architecture.LENET_300_100, 1, 28, 28, 10, 3);
-    float[] start = spec.build().params();
-    float[] full = new float[start.length];
-    java.util.Arrays.fill(full, 1f);
+    ReliefNetwork network = spec.build();
+    float[] start = network.params();
+    NetworkMasks full = NetworkMasks.full(network.topology());
     List<PhaseTrainer.EpochReport> reports = new ArrayList<>();
     MaskedTrainer trainer = new MaskedTrainer(spec, OptimizerKind.ADAM, 1e-3, 0.9, 0, 0.1, 50, true, false, 1);
 
