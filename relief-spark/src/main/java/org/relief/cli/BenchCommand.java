@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.relief.model.bench.BenchmarkData;
+import org.relief.model.bench.CompactRetrainBenchmark;
 import org.relief.model.net.NativeBackend;
 import org.relief.model.bench.PruneStepBenchmark;
 import org.relief.model.bench.TrainEpochBenchmark;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks. Each prints one line of key=value pairs.",
     subcommands = {BenchCommand.PruneStep.class, BenchCommand.SparkStep.class, BenchCommand.TrainEpoch.class,
-        BenchCommand.SweepThroughput.class})
+        BenchCommand.SweepThroughput.class, BenchCommand.CompactRetrain.class})
 final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -159,9 +160,40 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Compact retraining against masked full-size retraining at one iteration of a run. */
+  @Command(name = "compact-retrain", mixinStandardHelpOptions = true,
+      description = {"Time one epoch of retraining at an iteration of a run, full-size with its masks held at zero",
+          "and as its compact network (train.retrain-compact), alternating, after a warm-up of each, with the run's",
+          "training settings and training images. Prints:",
+          "  compact-retrain model=<m> iteration=<k> n=<n> units_surviving=<u>% params=<p> compact_params=<c>",
+          "  masked_epoch_s=<x> compact_epoch_s=<y> ratio=<y/x> compact_setup_s=<s> run=<dir>"})
+  static final class CompactRetrain implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "A run directory (any Hadoop URI).")
+    String run;
+
+    @Option(names = "--iteration", defaultValue = "-1", description = "Iteration whose masks and weights to retrain (default: the last).")
+    int iteration;
+
+    @Option(names = "--examples", defaultValue = "10000", description = "Training images per epoch (default ${DEFAULT-VALUE}).")
+    int examples;
+
+    @Option(names = "--repeats", defaultValue = "1", description = "Epochs timed each way; medians are reported (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(CompactRetrainBenchmark.run(run, iteration, examples, Math.max(1, repeats)).line());
+      out.flush();
+      return 0;
+    }
+  }
+
   /** One epoch of masked training, in this JVM or with parameter averaging on Spark. */
   @Command(name = "train-epoch", mixinStandardHelpOptions = true,
-      description = {"Time one epoch of masked training (half of every layer pruned; Adam, batch 120; crop-flip",
+      description = {"Time one epoch of masked training (half of the weights and biases pruned at random; Adam, batch 120; crop-flip",
           "augmentation for colour images) after a warm-up on a tenth of the data, in this JVM (--training local) or",
           "with DL4J parameter averaging on Spark (--training spark). Images as for prune-step. Prints:",
           "  train-epoch model=<m> n=<n> epoch_s=<s> images_per_s=<x> natives=<variant> threads=<t> helpers=<h>",

@@ -88,10 +88,16 @@ class RunCommandTest {
 
   @Test
   void prunedWeightsAreZeroInTheSavedModel() throws IOException {
+    assertTrue(prunedAreZero(firstRun, 2) > 266610 / 2, "most of the network is pruned after two steps");
+  }
+
+  /** Asserts that the saved model of the run's iteration holds 0 wherever its masks prune; returns how many that is. */
+  static long prunedAreZero(Path run, int iteration) throws IOException {
     ReliefNetwork shape = new NetworkSpec(Architecture.LENET_300_100, 1, 28, 28, 10, 0).build();
-    NetworkMasks masks = MaskFile.read(firstRun.resolve("iter-002/masks.bin").toString(), shape.topology());
+    Path dir = run.resolve(String.format("iter-%03d", iteration));
+    NetworkMasks masks = MaskFile.read(dir.resolve("masks.bin").toString(), shape.topology());
     MultiLayerNetwork saved;
-    try (InputStream in = Files.newInputStream(firstRun.resolve("iter-002/model.zip"))) {
+    try (InputStream in = Files.newInputStream(dir.resolve("model.zip"))) {
       saved = ModelSerializer.restoreMultiLayerNetwork(in, false);
     }
     float[] params = saved.params().toFloatVector();
@@ -100,10 +106,10 @@ class RunCommandTest {
     for (int k = 0; k < params.length; k++) {
       if (mask[k] == 0f) {
         pruned++;
-        assertEquals(0f, params[k], "pruned parameter " + k);
+        assertEquals(0f, params[k], run + ": pruned parameter " + k);
       }
     }
-    assertTrue(pruned > params.length / 2, "most of the network is pruned after two steps");
+    return pruned;
   }
 
   @Test
@@ -208,6 +214,47 @@ class RunCommandTest {
     assertEquals(Relief.EXIT_INPUT, run.exit(), run.toString());
     assertTrue(run.err().contains("no-such-run/iterations.csv"), run.err());
     assertFalse(Files.exists(baseline), "nothing written");
+  }
+
+  @Test
+  void compactRetrainingPrunesTheSameFirstMasksAndKeepsPrunedWeightsAtZero() throws IOException {
+    Path compact = shared.resolve("compact");
+    Files.createDirectories(shared.resolve("conf-compact"));
+    CliRun run = CliRun.of("run", conf(shared.resolve("conf-compact"), compact.toString()).toString(),
+        "--set", "train.retrain-compact=true");
+
+    assertEquals(0, run.exit(), run.toString());
+    // iteration 1 prunes the dense network, trained in full either way
+    assertEquals(MaskFile.read(firstRun.resolve("iter-001/masks.bin").toString()),
+        MaskFile.read(compact.resolve("iter-001/masks.bin").toString()));
+    assertEquals(Double.parseDouble(column(firstRun, "acc_retrained").get(1)),
+        Double.parseDouble(column(compact, "acc_retrained").get(1)), 2.0,
+        "retraining the compact network is retraining the masked one (up to summation order and weight decay on dead units)");
+    assertTrue(prunedAreZero(compact, 2) > 266610 / 2);
+  }
+
+  @Test
+  void compactRetrainingWithSparkTrainingIsRefusedBeforeAnythingIsWritten() throws IOException {
+    Path refused = shared.resolve("compact-spark");
+    Files.createDirectories(shared.resolve("conf-compact-spark"));
+    CliRun run = CliRun.of("run", conf(shared.resolve("conf-compact-spark"), refused.toString()).toString(),
+        "--set", "train.retrain-compact=true", "--set", "spark.training=spark");
+
+    assertEquals(Relief.EXIT_INPUT, run.exit(), run.toString());
+    assertTrue(run.err().contains("relief.spark.training") && run.err().contains("relief.train.retrain-compact"), run.err());
+    assertFalse(Files.exists(refused), "nothing written");
+  }
+
+  @Test
+  void benchCompactRetrainTimesBothWaysAtARunsLastIteration() {
+    CliRun bench = CliRun.of("bench", "compact-retrain", "--run", firstRun.toString(), "--examples", "600");
+
+    assertEquals(0, bench.exit(), bench.toString());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("compact-retrain model=lenet300-100 iteration=2 n=600"
+        + " units_surviving=[\\d.]+% params=266610 compact_params=(\\d+) masked_epoch_s=[\\d.]+ compact_epoch_s=[\\d.]+"
+        + " ratio=[\\d.]+ compact_setup_s=-?[\\d.]+ run=.*first").matcher(bench.lastLine());
+    assertTrue(m.matches(), bench.lastLine());
+    assertTrue(Long.parseLong(m.group(1)) < 266610, bench.lastLine());
   }
 
   @Test

@@ -32,6 +32,12 @@ public interface Execution {
   /** The run enters a phase, e.g. "iteration 3: pruning step" (Spark names its jobs after it). */
   default void phase(String description) {}
 
+  /** The trainer of a run in this JVM ({@code relief.train} settings). */
+  static MaskedTrainer localTrainer(NetworkSpec spec, ExperimentSettings.Train t, long seed) {
+    return new MaskedTrainer(spec, t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay(), t.gamma(),
+        t.batchSize(), t.shuffle(), t.augment(), seed).compacting(t.retrainCompact());
+  }
+
   /** Everything in this JVM. */
   static Execution local() {
     return new Execution() {
@@ -42,8 +48,7 @@ public interface Execution {
 
       @Override
       public PhaseTrainer trainer(NetworkSpec spec, ExperimentSettings.Train t, long seed, String runDirectory) {
-        return new MaskedTrainer(spec, t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay(), t.gamma(),
-            t.batchSize(), t.shuffle(), t.augment(), seed).compacting(t.retrainCompact());
+        return localTrainer(spec, t, seed);
       }
 
       @Override
