@@ -39,6 +39,7 @@ public class ExperimentSettingsTest {
     assertEquals(OptimizerKind.ADAM, s.train().optimizer());
     assertEquals(Checkpoint.VALIDATION, s.train().checkpoint());
     assertEquals(List.of(30), s.train().retrainMilestones());
+    assertFalse(s.train().retrainCompact());
   }
 
   @Test
@@ -66,6 +67,7 @@ public class ExperimentSettingsTest {
     assertTrue(error("relief.train.validation-size = 0").contains("relief.train.validation-size"));
     assertTrue(error("relief.prune.conv-score = l1").contains("relief.prune.conv-score"));
     assertTrue(error("relief.experiment.name = \"a b\"").contains("relief.experiment.name"));
+    assertTrue(error("relief.train.retrain-compact = maybe").contains("relief.train.retrain-compact"));
   }
 
   @Test
