@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report of a real small sweep — Fashion-MNIST, NNrelief against magnitude-global at a
- * given schedule, two seeds — rendered, opened in headless Chromium (Debian's {@code chromium},
+ * The report of a real small sweep — Fashion-MNIST, NNrelief against magnitude-global, two
+ * seeds; each baseline paired with the NNrelief trial of its seed and matching its remaining %
+ * — rendered, opened in headless Chromium (Debian's {@code chromium},
  * installed by .ci/run) and screenshotted: the page is not blank and holds the charts and the
  * trial table.
  */
@@ -30,7 +31,7 @@ class ReportSweepTest {
     Path out = tmp.resolve("sweep");
     Path conf = tmp.resolve("s.conf");
     Files.writeString(conf, SweepCommandTest.base(out, "baselines") + """
-        relief.prune { iterations = 2, schedule = [40, 20] }
+        relief.prune.iterations = 2
         relief.sweep.grid {
           prune.pruner = [nnrelief, magnitude-global]
           experiment.seed = [0, 1]
@@ -38,6 +39,19 @@ class ReportSweepTest {
         """);
     CliRun sweep = CliRun.of("sweep", conf.toString());
     assertEquals(0, sweep.exit(), sweep.toString());
+    // results.csv: sweep,trial,experiment_seed,prune_pruner,<iterations.csv columns>
+    List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+    int remaining = List.of(rows.get(0).split(",")).indexOf("remaining_percent");
+    java.util.Map<String, String> budgets = new java.util.TreeMap<>(); // pruner/seed -> remaining % per iteration
+    for (String row : rows.subList(1, rows.size())) {
+      String[] f = row.split(",");
+      budgets.merge(f[3] + "/" + f[2], f[remaining], (a, b) -> a + " " + b);
+    }
+    assertEquals(4, budgets.size(), budgets.toString());
+    for (String seed : List.of("0", "1")) {
+      assertEquals(budgets.get("nnrelief/" + seed), budgets.get("magnitude-global/" + seed),
+          "the baseline of seed " + seed + " reaches NNrelief's remaining % at every iteration");
+    }
 
     CliRun report = CliRun.of("report", out.toString());
     assertEquals(0, report.exit(), report.toString());

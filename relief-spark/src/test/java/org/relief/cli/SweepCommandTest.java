@@ -205,6 +205,34 @@ class SweepCommandTest {
   }
 
   @Test
+  void aBaselineWaitsForItsNnreliefTrialAndFailsWithItWithoutRunning() throws IOException {
+    Path out = tmp.resolve("paired");
+    Path missing = tmp.resolve("no-data-here");
+    // seed 1: NNrelief and its baseline, on data that is not there; seed 2: a baseline alone
+    Path conf = write("paired.conf", base(out, "paired") + """
+        relief.sweep.trials = [
+          { experiment.seed = 1, prune.pruner = magnitude-global, dataset.path = "%1$s" }
+          { experiment.seed = 1, prune.pruner = nnrelief, dataset.path = "%1$s" }
+          { experiment.seed = 2, prune.pruner = random }
+        ]
+        """.formatted(missing));
+
+    CliRun run = CliRun.of("sweep", conf.toString());
+
+    assertEquals(Relief.EXIT_PARTIAL, run.exit(), run.toString());
+    assertEquals("sweep paired: 0/3 trials done, 3 failed", run.lastLine());
+    Map<String, JsonNode> byPruner = new java.util.TreeMap<>();
+    for (JsonNode t : new ObjectMapper().readTree(out.resolve("sweep.json").toFile()).path("trials")) {
+      byPruner.put(t.path("params").path("prune.pruner").asText(), t);
+    }
+    String nnrelief = byPruner.get("nnrelief").path("id").asText();
+    assertTrue(byPruner.get("nnrelief").path("error").asText().contains("no-data-here"), byPruner.toString());
+    assertTrue(byPruner.get("magnitude-global").path("error").asText().contains("NNrelief trial " + nnrelief), byPruner.toString());
+    assertEquals(0, byPruner.get("magnitude-global").path("attempts").asInt(), "never started");
+    assertTrue(byPruner.get("random").path("error").asText().contains("add its NNrelief trial"), byPruner.toString());
+  }
+
+  @Test
   void aDryRunPrintsTheTrialsAndWritesNothing() throws IOException {
     Path out = tmp.resolve("dry");
     CliRun run = CliRun.of("sweep", write("dry.conf", base(out, "dry") + GRID).toString(), "--dry-run");

@@ -68,6 +68,16 @@ public final class RemainingSchedule {
     return this;
   }
 
+  /** Iterations with a target. */
+  public int iterations() {
+    return percents.size();
+  }
+
+  /** Where the targets come from ({@code relief.prune.schedule} or a run's iterations.csv). */
+  public String source() {
+    return source;
+  }
+
   /** Remaining % to reach after {@code iteration} (1-based). */
   public double percentAfter(int iteration) {
     return percents.get(iteration - 1);

@@ -40,10 +40,13 @@ public final class ExperimentSettings {
       schedule = List.copyOf(schedule);
     }
 
-    /** A baseline's targets: the schedule if given, else the matched run's (read when asked). */
+    /**
+     * A baseline's targets: the schedule if given (one per iteration), else the matched run's,
+     * read when asked; a matched run that stopped early (stop.max-accuracy-drop) has fewer.
+     */
     public RemainingSchedule remainingSchedule() {
-      return (schedule.isEmpty() ? RemainingSchedule.fromRun(matchRun)
-          : RemainingSchedule.of(schedule, "relief.prune.schedule")).covering(iterations);
+      return schedule.isEmpty() ? RemainingSchedule.fromRun(matchRun)
+          : RemainingSchedule.of(schedule, "relief.prune.schedule").covering(iterations);
     }
 
     public PruningSettings step() {

@@ -71,13 +71,15 @@ public final class IterativePruning {
 
     // a baseline's targets are read (and a bad match-run refused) before anything is written
     RemainingSchedule schedule = p.pruner() == PrunerKind.NNRELIEF ? null : p.remainingSchedule();
+    // a matched run that stopped early has fewer targets: the baseline stops there too
+    int iterations = schedule == null ? p.iterations() : Math.min(p.iterations(), schedule.iterations());
     RunDirectory dir = RunDirectory.open(settings.experiment().output(), settings, overwrite);
     IterationTable table = dir.table(kind.classes() > 10);
     State state = new State(spec.build());
     PhaseTrainer trainer = execution.trainer(spec, t, settings.experiment().seed(), dir.uri());
     int done = table.isEmpty() ? -1 : table.last().iter();
-    RunProgress progress = new RunProgress(settings.experiment().name(), p.iterations(),
-        (done < 0 ? t.pretrainEpochs() : 0) + (p.iterations() - Math.max(done, 0)) * t.retrainEpochs());
+    RunProgress progress = new RunProgress(settings.experiment().name(), iterations,
+        (done < 0 ? t.pretrainEpochs() : 0) + (iterations - Math.max(done, 0)) * t.retrainEpochs());
 
     progress.message(NativeBackend.describe(state.network.dl4j()));
     if (done < 0) {
@@ -86,8 +88,12 @@ public final class IterativePruning {
       resume(state, done, dir, progress);
     }
     MaskRule rule = schedule == null ? nnrelief(spec, data, dir) : baseline(p.pruner(), schedule);
+    if (iterations < p.iterations()) {
+      progress.message("the run to match stopped after iteration " + iterations + " (" + schedule.source()
+          + "): so does this one");
+    }
     StoppingRule stop = new StoppingRule(settings.stop().maxAccuracyDrop());
-    for (int it = Math.max(done, 0) + 1; it <= p.iterations() && !stop.stops(table); it++) {
+    for (int it = Math.max(done, 0) + 1; it <= iterations && !stop.stops(table); it++) {
       iteration(it, state, rule, trainer, data, dir, table, progress);
     }
     if (stop.stops(table)) {

@@ -129,6 +129,10 @@ public final class SweepLedger {
     return entries.values().stream().filter(e -> e.state == TrialState.PENDING).map(e -> e.trial).toList();
   }
 
+  public synchronized TrialState state(String id) {
+    return entries.get(id).state;
+  }
+
   public synchronized int attempts(String id) {
     return entries.get(id).attempts;
   }

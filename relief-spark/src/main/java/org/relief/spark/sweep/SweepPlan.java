@@ -28,6 +28,10 @@ import org.relief.model.io.HadoopFiles;
  * values in file order), then the explicit trials, each over the base experiment. Every trial
  * is checked like an experiment file before anything runs: an unknown key or a value of the
  * wrong type stops the sweep; a value out of range makes that one trial fail.
+ *
+ * <p>A baseline trial ({@code prune.pruner} other than nnrelief) given neither a schedule nor
+ * a run to match is paired with its NNrelief trial, the one whose experiment differs only in
+ * the pruner: it matches that trial's run ({@code prune.match-run}) and runs after it.
  */
 public final class SweepPlan {
   private final SweepSettings settings;
@@ -61,16 +65,35 @@ public final class SweepPlan {
     TreeSet<String> varied = new TreeSet<>();
     combinations.forEach(c -> varied.addAll(c.keySet()));
     Path output = HadoopFiles.path(settings.output());
-    Map<String, Trial> byId = new LinkedHashMap<>();
+    Map<String, Resolved> byId = new LinkedHashMap<>();
     for (Map<String, ConfigValue> combination : combinations) {
-      Trial trial = trial(base, combination, settings, output);
-      Trial twin = byId.put(trial.id(), trial);
+      Resolved trial = resolve(base, combination);
+      Resolved twin = byId.put(trial.id(), trial);
       if (twin != null) {
-        throw new ReliefInputException(file + ": two trials are identical (" + twin.params() + " and "
-            + trial.params() + " resolve to the same experiment, id " + trial.id() + ")");
+        throw new ReliefInputException(file + ": two trials are identical (" + twin.shown() + " and "
+            + trial.shown() + " resolve to the same experiment, id " + trial.id() + ")");
       }
     }
-    return new SweepPlan(settings, new ArrayList<>(byId.values()), new ArrayList<>(varied));
+    List<Trial> trials = new ArrayList<>();
+    for (Resolved r : byId.values()) {
+      String sibling = r.unpairedBaseline() ? r.nnreliefId() : null;
+      trials.add(place(r, byId.containsKey(sibling) ? sibling : null, settings, output));
+    }
+    return new SweepPlan(settings, trials, new ArrayList<>(varied));
+  }
+
+  /** A trial's experiment before it is placed in the sweep's output. */
+  private record Resolved(String id, Map<String, String> shown, Config merged) {
+    /** A baseline with neither prune.schedule nor prune.match-run: it needs a trial to match. */
+    boolean unpairedBaseline() {
+      return !merged.getString("relief.prune.pruner").trim().equalsIgnoreCase("nnrelief")
+          && merged.getList("relief.prune.schedule").isEmpty() && merged.getString("relief.prune.match-run").isBlank();
+    }
+
+    /** The id of the same experiment pruned by NNrelief. */
+    String nnreliefId() {
+      return SweepPlan.id(merged.withValue("relief.prune.pruner", ConfigValueFactory.fromAnyRef("nnrelief")));
+    }
   }
 
   public SweepSettings settings() {
@@ -121,7 +144,7 @@ public final class SweepPlan {
     return out;
   }
 
-  private static Trial trial(Config base, Map<String, ConfigValue> params, SweepSettings settings, Path output) {
+  private static Resolved resolve(Config base, Map<String, ConfigValue> params) {
     Config overlay = ConfigFactory.empty();
     Map<String, String> shown = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> p : params.entrySet()) {
@@ -131,20 +154,40 @@ public final class SweepPlan {
           ? String.valueOf(p.getValue().unwrapped()) : p.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
     }
     Config merged = ExperimentConfig.merge(overlay.withFallback(base), List.of()); // unknown keys and types stop the sweep
+    return new Resolved(id(merged), shown, merged);
+  }
+
+  /** A stable hash of the experiment: every key except where its output goes and its name. */
+  private static String id(Config merged) {
     Config identity = ExperimentSettings.experimentKeys(merged).withoutPath("experiment.output").withoutPath("experiment.name");
-    String id = sha256(ExperimentSettings.renderExperiment(identity)).substring(0, 12);
-    Config placed = merged
-        .withValue("relief.experiment.output", ConfigValueFactory.fromAnyRef(new Path(output, "trials/" + id).toString()))
-        .withValue("relief.experiment.name", ConfigValueFactory.fromAnyRef(settings.name() + "-" + id));
+    return sha256(ExperimentSettings.renderExperiment(identity)).substring(0, 12);
+  }
+
+  /** The trial with its output under the sweep's, matching trial {@code matches}' run if not null. */
+  private static Trial place(Resolved r, String matches, SweepSettings settings, Path output) {
+    Config placed = r.merged()
+        .withValue("relief.experiment.output", ConfigValueFactory.fromAnyRef(trialDir(output, r.id())))
+        .withValue("relief.experiment.name", ConfigValueFactory.fromAnyRef(settings.name() + "-" + r.id()));
+    if (matches != null) {
+      placed = placed.withValue("relief.prune.match-run", ConfigValueFactory.fromAnyRef(trialDir(output, matches)));
+    }
     String invalid = null;
     try {
       ExperimentSettings.from(placed);
     } catch (ReliefInputException e) {
       invalid = e.getMessage();
     }
+    if (invalid != null && r.unpairedBaseline() && matches == null) {
+      invalid += "; or add its NNrelief trial to the sweep (the same experiment with prune.pruner = nnrelief,"
+          + " id " + r.nnreliefId() + "), which it then matches";
+    }
     String config = ExperimentSettings.experimentKeys(placed).root().atKey("relief").root()
         .render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true));
-    return new Trial(id, shown, config, invalid);
+    return new Trial(r.id(), r.shown(), config, invalid, matches);
+  }
+
+  private static String trialDir(Path output, String id) {
+    return new Path(output, "trials/" + id).toString();
   }
 
   static String sha256(String text) {

@@ -79,13 +79,34 @@ public final class SweepRunner {
     SweepSettings.Mode mode = mode(ledger.plan());
     LOG.info("[{}] {} trials, {} to run, mode {}, output {}", ledger.plan().settings().name(),
         ledger.plan().trials().size(), pending.size(), mode.id(), ledger.uri());
-    if (pending.isEmpty()) {
+    // baselines paired with an NNrelief trial of this batch run in a second wave, after it
+    List<Trial> first = new ArrayList<>();
+    List<Trial> second = new ArrayList<>();
+    for (Trial t : pending) {
+      (t.matches() != null && ledger.state(t.matches()) != TrialState.DONE ? second : first).add(t);
+    }
+    runWave(ledger, first, mode);
+    List<Trial> ready = new ArrayList<>();
+    for (Trial t : second) {
+      TrialState sibling = ledger.state(t.matches());
+      if (sibling == TrialState.DONE) {
+        ready.add(t);
+      } else if (sibling == TrialState.FAILED) {
+        report(ledger, TrialOutcome.failed(t.id(), "the NNrelief trial " + t.matches()
+            + " whose remaining % this baseline matches failed", 0), 0, 1);
+      } // else it was not in this batch: the baseline stays pending
+    }
+    runWave(ledger, ready, mode);
+  }
+
+  private void runWave(SweepLedger ledger, List<Trial> trials, SweepSettings.Mode mode) {
+    if (trials.isEmpty()) {
       return;
     }
     if (mode == SweepSettings.Mode.PER_TASK) {
-      perTask(ledger, pending);
+      perTask(ledger, trials);
     } else {
-      distributed(ledger, pending);
+      distributed(ledger, trials);
     }
   }
 
