@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.impl.SerializedDataSetLoader;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -21,6 +22,7 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.relief.model.config.ExperimentSettings;
+import org.relief.model.data.CropFlip;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.io.HadoopFiles;
 import org.relief.model.net.NetworkSpec;
@@ -66,10 +68,6 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
     this.seed = seed;
     this.exportDirectory = new Path(HadoopFiles.path(runDirectory), "spark-train").toString();
     this.phase = phase;
-    if (train.augment()) {
-      org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class).warn(
-          "spark training reads fixed minibatch files: train.augment is not applied (local training applies it)");
-    }
   }
 
   @Override
@@ -115,7 +113,10 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
       sc.setJobGroup("relief-training", String.format(Locale.ROOT, "%s: %s epoch %d/%d", this.phase.get(),
           phase.name(), epoch, phase.epochs()), false);
       try {
-        sparkNet.fitPaths(sc.parallelize(shuffled(batches, phase.name(), epoch), sc.defaultParallelism()));
+        DataSetLoader loader = train.augment()
+            ? new AugmentedBatchLoader(data.cropFlip(CropFlip.REFERENCE_PAD), AugmentedBatchLoader.seed(seed, phase.name(), epoch))
+            : new SerializedDataSetLoader();
+        sparkNet.fitPaths(sc.parallelize(shuffled(batches, phase.name(), epoch), sc.defaultParallelism()), loader);
       } finally {
         sc.clearJobGroup();
       }
@@ -173,7 +174,7 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
 
   /** DL4J's Spark wrapper of either network kind: a chain or a graph. */
   private interface SparkModel {
-    void fitPaths(JavaRDD<String> paths);
+    void fitPaths(JavaRDD<String> paths, DataSetLoader loader);
 
     Model network();
 
@@ -183,8 +184,8 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
       if (net instanceof ComputationGraph graph) {
         SparkComputationGraph spark = new SparkComputationGraph(sc, graph, master);
         return new SparkModel() {
-          public void fitPaths(JavaRDD<String> paths) {
-            spark.fitPaths(paths, new SerializedDataSetLoader());
+          public void fitPaths(JavaRDD<String> paths, DataSetLoader loader) {
+            spark.fitPaths(paths, loader);
           }
 
           public Model network() {
@@ -198,8 +199,8 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
       }
       SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, (MultiLayerNetwork) net, master);
       return new SparkModel() {
-        public void fitPaths(JavaRDD<String> paths) {
-          spark.fitPaths(paths);
+        public void fitPaths(JavaRDD<String> paths, DataSetLoader loader) {
+          spark.fitPaths(paths, loader);
         }
 
         public Model network() {

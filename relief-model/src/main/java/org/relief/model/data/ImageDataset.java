@@ -138,44 +138,20 @@ public final class ImageDataset implements Serializable {
   }
 
   /**
-   * The images at {@code indices} with the reference's training augmentation, drawn from
-   * {@code random}: a random crop of the image padded by {@code pad} pixels of value 0 on every
-   * side (torchvision's {@code RandomCrop(size, padding=pad)}), then a horizontal flip with
-   * probability 1/2; then scaled and normalised as {@link #features}.
+   * The images at {@code indices} scaled and normalised as {@link #features}, with the
+   * reference's training augmentation drawn from {@code random} ({@link #cropFlip}).
    */
   public INDArray augmentedFeatures(int[] indices, java.util.SplittableRandom random, int pad, long... shape) {
-    int v = volume();
-    int plane = height * width;
+    return Nd4j.create(cropFlip(pad).apply(features(indices, (long) indices.length * volume()).toFloatVector(), random), shape, 'c');
+  }
+
+  /** The crop-flip augmentation of these images, padding by {@code pad} pixels of value 0. */
+  public CropFlip cropFlip(int pad) {
     float[] zero = new float[channels]; // what a padding pixel of value 0 becomes
     for (int c = 0; c < channels; c++) {
       zero[c] = mean == null ? 0f : -mean[c] / std[c];
     }
-    float[] out = new float[indices.length * v];
-    for (int r = 0; r < indices.length; r++) {
-      int oy = random.nextInt(2 * pad + 1) - pad;
-      int ox = random.nextInt(2 * pad + 1) - pad;
-      boolean flip = random.nextBoolean();
-      int base = indices[r] * v;
-      for (int c = 0; c < channels; c++) {
-        for (int y = 0; y < height; y++) {
-          int sy = y + oy;
-          for (int x = 0; x < width; x++) {
-            int sx = (flip ? width - 1 - x : x) + ox;
-            float value;
-            if (sy < 0 || sy >= height || sx < 0 || sx >= width) {
-              value = zero[c];
-            } else {
-              value = Byte.toUnsignedInt(pixels[base + c * plane + sy * width + sx]) / 255f;
-              if (mean != null) {
-                value = (value - mean[c]) / std[c];
-              }
-            }
-            out[r * v + c * plane + y * width + x] = value;
-          }
-        }
-      }
-    }
-    return Nd4j.create(out, shape, 'c');
+    return new CropFlip(channels, height, width, pad, zero);
   }
 
   /** One-hot labels {@code [n, classes]}. */

@@ -22,8 +22,6 @@ import org.relief.model.prune.NetworkMasks;
  */
 public final class MaskedTrainer implements PhaseTrainer {
   private static final int EVAL_BATCH = 500;
-  /** The reference's RandomCrop(32, padding=4). */
-  private static final int AUGMENT_PAD = 4;
 
   private final NetworkSpec spec;
   private final OptimizerKind optimizer;
@@ -124,7 +122,7 @@ public final class MaskedTrainer implements PhaseTrainer {
       System.arraycopy(order, start, idx, 0, b);
       INDArray features = augment
           ? data.augmentedFeatures(idx, new java.util.SplittableRandom(seed ^ (997L * epoch + start) ^ phase.name().hashCode()),
-              AUGMENT_PAD, spec.batchShape(b))
+              org.relief.model.data.CropFlip.REFERENCE_PAD, spec.batchShape(b))
           : data.features(idx, spec.batchShape(b));
       net.fit().accept(new DataSet(features, data.oneHotLabels(idx)));
       double loss = net.model().score();
