@@ -21,6 +21,7 @@ import org.relief.model.prune.NetworkMasks;
  * the epoch number, so a resumed run sees the same batches as an uninterrupted one.
  */
 public final class MaskedTrainer implements PhaseTrainer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MaskedTrainer.class);
   private static final int EVAL_BATCH = 500;
 
   private final NetworkSpec spec;
@@ -84,6 +85,7 @@ public final class MaskedTrainer implements PhaseTrainer {
     Trained trained;
     if (compact && !MaskEnforcer.isFull(flatMask)) {
       CompactNetwork small = CompactNetwork.of(net, masks);
+      LOG.info("{}: retraining the compact network, {} of {} parameters", phase.name(), small.numParams(), masked.length);
       enforce(small.dl4j(), small.gather(flatMask));
       trained = new Trained(small.dl4j(), small::fit, small::output, small::incrementEpochCount,
           () -> small.scatter(masked));
