@@ -2,6 +2,7 @@ package org.relief.model.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -210,13 +211,19 @@ public enum Architecture implements Identified {
    * {@code weight_decay} does.
    */
   public MultiLayerConfiguration configuration(NetworkSpec spec, IUpdater updater, double l2) {
+    return configuration(spec, updater, l2, false);
+  }
+
+  /** @param training the first convolution as {@link InputConvolution} (a network to train, not to save) */
+  private MultiLayerConfiguration configuration(NetworkSpec spec, IUpdater updater, double l2, boolean training) {
     checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
     if (graph()) {
       throw new IllegalStateException(id + " is a graph; use graphConfiguration");
     }
     NeuralNetConfiguration.ListBuilder list = trainingDefaults(spec, updater, l2).list();
-    for (Layer layer : layers(spec)) {
-      list.layer(layer);
+    List<Layer> layers = layers(spec);
+    for (int i = 0; i < layers.size(); i++) {
+      list.layer(training && i == 0 && layers.get(i) instanceof ConvolutionLayer c ? InputConvolution.of(c) : layers.get(i));
     }
     InputType input = flatInput
         ? InputType.feedForward(spec.inputVolume())
@@ -226,7 +233,8 @@ public enum Architecture implements Identified {
 
   /**
    * What every Relief network, chain or graph, is trained with: float32, the spec's seed, the
-   * updater, and L2 weight decay on weights and biases alike (PyTorch's {@code weight_decay}).
+   * updater, L2 weight decay on weights and biases alike (PyTorch's {@code weight_decay}), and
+   * DL4J's forward cache.
    */
   static NeuralNetConfiguration.Builder trainingDefaults(NetworkSpec spec, IUpdater updater, double l2) {
     return new NeuralNetConfiguration.Builder()
@@ -235,16 +243,24 @@ public enum Architecture implements Identified {
         .weightInit(WeightInit.RELU)
         .updater(updater)
         .l2(l2)
-        .l2Bias(l2);
+        .l2Bias(l2)
+        // keeps each convolution's pre-activation from the forward pass for its backward pass,
+        // which otherwise runs the convolution again (8.6 % of a LeNet-5 epoch; BENCHMARKS.md)
+        .cacheMode(CacheMode.DEVICE);
   }
 
   /** The DL4J graph configuration of a ResNet, with updater and weight decay as {@link #configuration}. */
   public ComputationGraphConfiguration graphConfiguration(NetworkSpec spec, IUpdater updater, double l2) {
+    return graphConfiguration(spec, updater, l2, false);
+  }
+
+  private ComputationGraphConfiguration graphConfiguration(NetworkSpec spec, IUpdater updater, double l2,
+      boolean training) {
     checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
     if (!graph()) {
       throw new IllegalStateException(id + " is a chain; use configuration");
     }
-    return ResNetConfiguration.of(spec, resnetBlocks, resnetWidths, updater, l2);
+    return ResNetConfiguration.of(spec, resnetBlocks, resnetWidths, updater, l2, training);
   }
 
   /** A freshly initialised network; same spec, same weights. */
@@ -257,19 +273,20 @@ public enum Architecture implements Identified {
 
   /**
    * A network ready to train: DL4J's with {@code updater} and weight decay {@code l2},
-   * its parameters set to {@code params} (the flat layout of {@link #build}).
+   * its parameters set to {@code params} (the flat layout of {@link #build}), its first
+   * convolution an {@link InputConvolution}.
    */
   public ReliefNetwork trainable(NetworkSpec spec, IUpdater updater, double l2, float[] params) {
     OneDnnHelpers.enable();
     org.nd4j.linalg.api.ndarray.INDArray flat = org.nd4j.linalg.factory.Nd4j.createFromArray(params).reshape(1, params.length);
     if (graph()) {
       org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
-          graphConfiguration(spec, updater, l2));
+          graphConfiguration(spec, updater, l2, true));
       g.init(flat, false);
       return spec.wrap(g);
     }
     org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
-        configuration(spec, updater, l2));
+        configuration(spec, updater, l2, true));
     net.init(flat, false);
     return spec.wrap(net);
   }

@@ -193,7 +193,7 @@ public final class GraphNetwork implements ReliefNetwork {
         continue;
       }
       PrunableLayer p;
-      if (layer.getClass() == ConvolutionLayer.class) {
+      if (layer.getClass() == ConvolutionLayer.class || layer instanceof InputConvolution) {
         ConvolutionLayer c = (ConvolutionLayer) layer;
         p = SequentialNetwork.convLayer(c, vertex, types.get(only(inputs.get(name), name)), types.get(name));
       } else if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {

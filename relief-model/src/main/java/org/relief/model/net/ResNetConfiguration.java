@@ -34,14 +34,17 @@ final class ResNetConfiguration {
   /**
    * @param blocks basic blocks per stage
    * @param widths channels per stage; the stem has {@code widths[0]}
+   * @param training the stem convolution as {@link InputConvolution} (a network to train, not to save)
    */
-  static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2) {
+  static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2,
+      boolean training) {
     ComputationGraphConfiguration.GraphBuilder g = Architecture.trainingDefaults(spec, updater, l2)
         .convolutionMode(ConvolutionMode.Truncate)
         .graphBuilder()
         .addInputs(INPUT)
         .setInputTypes(InputType.convolutional(spec.height(), spec.width(), spec.channels()));
-    String x = convBnRelu(g, "conv1", "bn1", "relu", INPUT, spec.channels(), widths[0], 1);
+    ConvolutionLayer stem = conv(spec.channels(), widths[0], 1);
+    String x = convBnRelu(g, "conv1", "bn1", "relu", INPUT, training ? InputConvolution.of(stem) : stem, widths[0]);
     int in = widths[0];
     for (int stage = 0; stage < blocks.length; stage++) {
       for (int b = 0; b < blocks[stage]; b++) {
@@ -58,7 +61,7 @@ final class ResNetConfiguration {
 
   private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
       int stride) {
-    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x, in, planes, stride);
+    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x, conv(in, planes, stride), planes);
     g.addLayer(prefix + "conv2", conv(planes, planes, 1), h);
     g.addLayer(prefix + "bn2", batchNorm(planes), prefix + "conv2");
     boolean optionA = stride != 1 || in != planes;
@@ -70,8 +73,8 @@ final class ResNetConfiguration {
   }
 
   private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String conv, String bn, String relu,
-      String x, int in, int out, int stride) {
-    g.addLayer(conv, conv(in, out, stride), x);
+      String x, ConvolutionLayer layer, int out) {
+    g.addLayer(conv, layer, x);
     g.addLayer(bn, batchNorm(out), conv);
     g.addLayer(relu, relu(), bn);
     return relu;

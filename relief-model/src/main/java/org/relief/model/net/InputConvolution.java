@@ -1,0 +1,56 @@
+package org.relief.model.net;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The convolution that reads the network's input, as trained: DL4J's convolution whose
+ * backward pass skips the gradient with respect to its input, which nothing reads
+ * ({@link InputConvolutionLayer}). Used only in networks built to train ({@link
+ * Architecture#trainable}); networks that are saved or exported use DL4J's own layer, so their
+ * files load in plain DL4J.
+ */
+public class InputConvolution extends ConvolutionLayer {
+  private static final long serialVersionUID = 1L;
+
+  /** For DL4J's JSON (Spark workers rebuild the network from it). */
+  public InputConvolution() {}
+
+  private InputConvolution(ConvolutionLayer.Builder builder) {
+    super(builder);
+  }
+
+  /** This layer with {@code conv}'s settings (kernel, stride, padding, widths, name, activation, bias). */
+  static InputConvolution of(ConvolutionLayer conv) {
+    ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(conv.getKernelSize(), conv.getStride(), conv.getPadding())
+        .dilation(conv.getDilation())
+        .nIn(conv.getNIn())
+        .nOut(conv.getNOut())
+        .name(conv.getLayerName())
+        .activation(conv.getActivationFn())
+        .hasBias(conv.hasBias());
+    if (conv.getConvolutionMode() != null) {
+      b.convolutionMode(conv.getConvolutionMode());
+    }
+    return new InputConvolution(b);
+  }
+
+  @Override
+  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams,
+      DataType dataType) {
+    LayerValidation.assertNInNOutSet("InputConvolution", getLayerName(), index, getNIn(), getNOut());
+    InputConvolutionLayer layer = new InputConvolutionLayer(conf, dataType);
+    layer.setListeners(listeners);
+    layer.setIndex(index);
+    layer.setParamsViewArray(paramsView);
+    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+    layer.setConf(conf);
+    return layer;
+  }
+}
