@@ -78,6 +78,34 @@ class InputConvolutionTest {
     assertEquals(plain.score(), trained.score(), 1e-5);
   }
 
+  /** Stride 2 with padding (not in Relief's networks): DL4J's own backward pass, same gradients. */
+  @org.junit.jupiter.api.Test
+  void aStridedPaddedFirstConvolutionHasDl4jsGradientsToo() {
+    org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv = new org.deeplearning4j.nn.conf.layers.ConvolutionLayer
+        .Builder(3, 3).nIn(3).nOut(4).stride(2, 2).padding(1, 1).activation(org.nd4j.linalg.activations.Activation.RELU)
+        .build();
+    java.util.function.Function<org.deeplearning4j.nn.conf.layers.Layer, MultiLayerNetwork> net = first -> {
+      MultiLayerNetwork n = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+          .seed(3).dataType(DataType.FLOAT).cacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE).list()
+          .layer(first)
+          .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(10)
+              .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+          .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(11, 11, 3)).build());
+      n.init();
+      return n;
+    };
+    MultiLayerNetwork plain = net.apply(conv);
+    MultiLayerNetwork trained = net.apply(InputConvolution.of(conv));
+    trained.setParams(plain.params().dup());
+    INDArray features = Nd4j.rand(DataType.FLOAT, 6, 3, 11, 11);
+    INDArray labels = Nd4j.eye(10).getRows(0, 1, 2, 3, 4, 5).castTo(DataType.FLOAT);
+
+    INDArray expected = gradient(plain, features, labels);
+    INDArray got = gradient(trained, features, labels);
+
+    assertEquals(0.0, expected.sub(got).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue(), 1e-4);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"lenet5", "resnet20"})
   void theTrainingConfigurationSurvivesJsonAsSparkWorkersRebuildIt(String id) {
