@@ -63,7 +63,7 @@ public final class CompactRetrainBenchmark {
     NetworkMasks masks = run.readMasks(k, network.topology());
     float[] start = run.readParams(k);
     ImageDataset train = settings.dataset().kind().load(settings.dataset().path()).train();
-    train = train.head(Math.min(examples, train.size()));
+    train = train.head(examples);
     ImageDataset warmup = train.head(Math.max(1, train.size() / 10));
 
     ExperimentSettings.Train t = settings.train();

@@ -51,7 +51,7 @@ final class CompactPlan {
 
   /** The compact network whose parameters are those of {@code full} the plan keeps. */
   Model apply(Model full) {
-    Model compact = newModel(full.params().dataType(), null);
+    Model compact = newModel(full.params().dataType());
     Layer[] source = layers(full);
     Layer[] target = layers(compact);
     for (int i = 0; i < source.length; i++) {
@@ -103,18 +103,18 @@ final class CompactPlan {
   }
 
   /** A freshly initialised compact network of the given data type. */
-  private Model newModel(DataType type, INDArray params) {
+  private Model newModel(DataType type) {
     if (graph != null) {
       ComputationGraphConfiguration conf = graph.clone();
       conf.setDataType(type);
       ComputationGraph g = new ComputationGraph(conf);
-      g.init(params, false);
+      g.init();
       return g;
     }
     MultiLayerConfiguration conf = chain.clone();
     conf.setDataType(type);
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init(params, false);
+    net.init();
     return net;
   }
 
