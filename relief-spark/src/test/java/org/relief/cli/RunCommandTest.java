@@ -204,6 +204,25 @@ class RunCommandTest {
   }
 
   @Test
+  void aBaselineMatchedToARunThatStoppedEarlyStopsThereToo() throws IOException {
+    Path stopped = shared.resolve("stopped-to-match");
+    Files.createDirectories(shared.resolve("conf-stopped-to-match"));
+    Path conf = conf(shared.resolve("conf-stopped-to-match"), stopped.toString());
+    assertEquals(0, CliRun.of("run", conf.toString(), "--set", "prune.iterations=3", "--set", "prune.alpha-fc=0.1",
+        "--set", "stop.max-accuracy-drop=0.5").exit());
+    Path baseline = shared.resolve("random-matched");
+    Files.createDirectories(shared.resolve("conf-random-matched"));
+
+    CliRun run = CliRun.of("run", conf(shared.resolve("conf-random-matched"), baseline.toString()).toString(),
+        "--set", "prune.iterations=3", "--set", "prune.pruner=random", "--set", "prune.match-run=\"" + stopped + "\"");
+
+    assertEquals(0, run.exit(), run.toString());
+    assertEquals(column(stopped, "remaining_percent"), column(baseline, "remaining_percent"),
+        "the iterations the matched run made, at its budgets, and no more");
+    assertTrue(Files.exists(baseline.resolve("_SUCCESS")));
+  }
+
+  @Test
   void aBaselineWhoseRunToMatchIsMissingWritesNothing() throws IOException {
     Path baseline = shared.resolve("unmatched");
     Files.createDirectories(shared.resolve("conf-unmatched"));
