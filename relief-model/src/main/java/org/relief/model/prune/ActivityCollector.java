@@ -41,6 +41,7 @@ public final class ActivityCollector {
   private final ActivityRequest request;
   private final Map<String, INDArray> kernelPairProducts = new HashMap<>();
   private final Map<Integer, INDArray> gramFolds = new HashMap<>();
+  private final Map<String, ShiftedGrams> shiftedGrams = new HashMap<>();
 
   /** The network's parameters are read as they are now; set them before creating a collector. */
   public ActivityCollector(ReliefNetwork network, ActivityRequest request) {
@@ -52,6 +53,9 @@ public final class ActivityCollector {
         if (layer.isConv()) {
           kernelPairProducts.put(name, absKernelPairProducts(layer, network.weights(name)));
           gramFolds.computeIfAbsent(layer.weightsPerConnection(), ActivityCollector::gramPairs);
+          if (ShiftedGrams.applies(layer)) {
+            shiftedGrams.put(name, new ShiftedGrams(layer));
+          }
         }
       }
     }
@@ -86,7 +90,8 @@ public final class ActivityCollector {
       double[] outputAbs = new double[layer.outputs()];
       SampleSums.addAbsPerUnit(layerIO.output(), layer.outputs(), outputAbs);
       double[] frobenius = kernelPairProducts.containsKey(name)
-          ? frobeniusSums(layer, layerIO.input(), kernelPairProducts.get(name), gramFolds.get(layer.weightsPerConnection()))
+          ? frobeniusSums(layer, layerIO.input(), kernelPairProducts.get(name), gramFolds.get(layer.weightsPerConnection()),
+              shiftedGrams.get(name))
           : null;
       double[] branchAbs = null;
       double[] shortcutAbs = null;
@@ -155,7 +160,8 @@ public final class ActivityCollector {
    * at once. All terms are non-negative (no cancellation in float); the norms are summed over
    * samples in double. Cost ≈ b·C·k²·(k²·P + (k²+1)/2·F) against b·C·k²·P·F for the maps.
    */
-  private static double[] frobeniusSums(PrunableLayer layer, INDArray input, INDArray pairProducts, INDArray fold) {
+  private static double[] frobeniusSums(PrunableLayer layer, INDArray input, INDArray pairProducts, INDArray fold,
+      ShiftedGrams shifted) {
     int c = layer.inputs();
     int f = layer.outputs();
     int positions = layer.outputPositions();
@@ -177,7 +183,7 @@ public final class ActivityCollector {
       // enclosing per-batch workspace they piled up over all chunks of all layers (VGG-like:
       // the JVM was killed for memory at 17 GB)
       try (MemoryWorkspace chunkScope = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, CHUNK_WORKSPACE_ID)) {
-        addChunk(sums, input, start, (int) (Math.min(n, start + chunk) - start), conv, pairProducts, fold,
+        addChunk(sums, input, start, (int) (Math.min(n, start + chunk) - start), conv, pairProducts, fold, shifted,
             c, f, positions, kk);
       }
     }
@@ -186,14 +192,19 @@ public final class ActivityCollector {
 
   /** Adds the Frobenius norms of samples [start, start + b) to {@code sums}. */
   private static void addChunk(double[] sums, INDArray input, long start, int b, Conv2DConfig conv,
-      INDArray pairProducts, INDArray fold, int c, int f, int positions, int kk) {
+      INDArray pairProducts, INDArray fold, ShiftedGrams shifted, int c, int f, int positions, int kk) {
     int pairs = (int) fold.size(1);
     INDArray x = Transforms.abs(input.get(NDArrayIndex.interval(start, start + b)), true);
-    INDArray patches = Nd4j.cnn().im2Col(x, conv).reshape('c', (long) b * c, kk, positions); // [b·C, k², P]
-    INDArray gram = Nd4j.matmul(patches, patches, false, true, false) // [b·C, k², k²]
-        .reshape('c', (long) b * c, (long) kk * kk)
-        .mmul(fold); // [b·C, pairs]
-    INDArray byChannel = gram.reshape('c', b, c, pairs).permute(1, 2, 0).dup('c'); // [C, pairs, b]
+    INDArray byChannel; // [C, pairs, b]
+    if (shifted != null) { // stride 1: rectangle sums of shifted products, no patches
+      byChannel = Nd4j.create(shifted.folded(x.dup('c').data().asFloat(), b, c), new long[] {c, pairs, b}, 'c');
+    } else {
+      INDArray patches = Nd4j.cnn().im2Col(x, conv).reshape('c', (long) b * c, kk, positions); // [b·C, k², P]
+      INDArray gram = Nd4j.matmul(patches, patches, false, true, false) // [b·C, k², k²]
+          .reshape('c', (long) b * c, (long) kk * kk)
+          .mmul(fold); // [b·C, pairs]
+      byChannel = gram.reshape('c', b, c, pairs).permute(1, 2, 0).dup('c');
+    }
     int group = (int) Math.max(1, Math.min(c, MAX_PATCH_VALUES / ((long) f * b)));
     for (int i0 = 0; i0 < c; i0 += group) {
       int g = Math.min(group, c - i0);

@@ -51,11 +51,12 @@ class ActivityCollectorTest {
   }
 
   /**
-   * A strided, padded ResNet convolution, and VGG-like's last convolution (512 channels, 512
-   * filters) over 200 images, enough that the channels are processed in several groups.
+   * A strided, padded ResNet convolution (im2col Grams), a stride-1 one on 32×32 maps and
+   * VGG-like's last convolution (512 channels, 512 filters, 2×2 maps) over 200 images, enough
+   * that the channels are processed in several groups (shifted-product Grams).
    */
   @ParameterizedTest
-  @CsvSource({"resnet20, layer3.0.conv1, 4", "vgg-like, features.40, 200"})
+  @CsvSource({"resnet20, layer3.0.conv1, 4", "resnet20, layer1.0.conv1, 3", "vgg-like, features.40, 200"})
   void frobeniusSumsHoldForStridedPaddedAndWideLayers(String architecture, String layerName, int examples) {
     NetworkSpec spec = new NetworkSpec(Architecture.fromId(architecture), 3, 32, 32, 10, 5);
     ReliefNetwork network = spec.build();
