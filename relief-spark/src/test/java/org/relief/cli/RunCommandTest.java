@@ -166,14 +166,22 @@ class RunCommandTest {
         "resuming gives the masks of the uninterrupted run");
   }
 
+  /**
+   * Runs a 3-iteration experiment into {@code shared/<name>} that stops after iteration 1:
+   * alpha 0.1 keeps the connections carrying 10 % of each neuron's activity, far beyond a 0.5
+   * point tolerance.
+   */
+  static CliRun stoppingRun(String name) throws IOException {
+    Files.createDirectories(shared.resolve("conf-" + name));
+    Path conf = conf(shared.resolve("conf-" + name), shared.resolve(name).toString());
+    return CliRun.of("run", conf.toString(), "--set", "prune.iterations=3", "--set", "prune.alpha-fc=0.1",
+        "--set", "stop.max-accuracy-drop=0.5");
+  }
+
   @Test
   void theFirstIterationBeyondTheAccuracyToleranceEndsTheRun() throws IOException {
     Path stopped = shared.resolve("stopped");
-    Files.createDirectories(shared.resolve("conf-stopped"));
-    // alpha 0.1 keeps the connections carrying 10 % of each neuron's activity: far beyond 0.5 points
-    Path conf = conf(shared.resolve("conf-stopped"), stopped.toString());
-    CliRun run = CliRun.of("run", conf.toString(), "--set", "prune.iterations=3", "--set", "prune.alpha-fc=0.1",
-        "--set", "stop.max-accuracy-drop=0.5");
+    CliRun run = stoppingRun("stopped");
 
     assertEquals(0, run.exit(), run.toString());
     List<String> rows = Files.readAllLines(stopped.resolve("iterations.csv"));
@@ -206,10 +214,7 @@ class RunCommandTest {
   @Test
   void aBaselineMatchedToARunThatStoppedEarlyStopsThereToo() throws IOException {
     Path stopped = shared.resolve("stopped-to-match");
-    Files.createDirectories(shared.resolve("conf-stopped-to-match"));
-    Path conf = conf(shared.resolve("conf-stopped-to-match"), stopped.toString());
-    assertEquals(0, CliRun.of("run", conf.toString(), "--set", "prune.iterations=3", "--set", "prune.alpha-fc=0.1",
-        "--set", "stop.max-accuracy-drop=0.5").exit());
+    assertEquals(0, stoppingRun("stopped-to-match").exit());
     Path baseline = shared.resolve("random-matched");
     Files.createDirectories(shared.resolve("conf-random-matched"));
 

@@ -51,7 +51,7 @@ final class CompactPlan {
 
   /** The compact network whose parameters are those of {@code full} the plan keeps. */
   Model apply(Model full) {
-    Model compact = newModel(full.params().dataType());
+    Model compact = instantiate(graph != null ? graph : chain, full.params().dataType(), null);
     Layer[] source = layers(full);
     Layer[] target = layers(compact);
     for (int i = 0; i < source.length; i++) {
@@ -77,7 +77,9 @@ final class CompactPlan {
     for (int i = 0; i < indices.length; i++) {
       indices[i] = i;
     }
-    Model numbered = newLike(full, Nd4j.createFromArray(indices).reshape(1, indices.length));
+    Object fullConf = full instanceof ComputationGraph g ? g.getConfiguration()
+        : ((MultiLayerNetwork) full).getLayerWiseConfigurations();
+    Model numbered = instantiate(fullConf, DataType.DOUBLE, Nd4j.createFromArray(indices).reshape(1, indices.length));
     double[] found = apply(numbered).params().toDoubleVector();
     long[] positions = new long[found.length];
     for (int i = 0; i < found.length; i++) {
@@ -86,35 +88,22 @@ final class CompactPlan {
     return positions;
   }
 
-  /** A network of {@code full}'s configuration in {@code params}' data type, on {@code params}. */
-  private static Model newLike(Model full, INDArray params) {
-    if (full instanceof ComputationGraph g) {
-      ComputationGraphConfiguration conf = g.getConfiguration().clone();
-      conf.setDataType(params.dataType());
-      ComputationGraph copy = new ComputationGraph(conf);
-      copy.init(params, false);
-      return copy;
-    }
-    MultiLayerConfiguration conf = ((MultiLayerNetwork) full).getLayerWiseConfigurations().clone();
-    conf.setDataType(params.dataType());
-    MultiLayerNetwork copy = new MultiLayerNetwork(conf);
-    copy.init(params, false);
-    return copy;
-  }
-
-  /** A freshly initialised compact network of the given data type. */
-  private Model newModel(DataType type) {
-    if (graph != null) {
-      ComputationGraphConfiguration conf = graph.clone();
-      conf.setDataType(type);
-      ComputationGraph g = new ComputationGraph(conf);
-      g.init();
+  /**
+   * A network of a copy of {@code conf} (a chain's or a graph's) in data type {@code type}, on
+   * {@code params} (null: freshly initialised).
+   */
+  private static Model instantiate(Object conf, DataType type, INDArray params) {
+    if (conf instanceof ComputationGraphConfiguration graphConf) {
+      ComputationGraphConfiguration copy = graphConf.clone();
+      copy.setDataType(type);
+      ComputationGraph g = new ComputationGraph(copy);
+      g.init(params, false);
       return g;
     }
-    MultiLayerConfiguration conf = chain.clone();
-    conf.setDataType(type);
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
+    MultiLayerConfiguration copy = ((MultiLayerConfiguration) conf).clone();
+    copy.setDataType(type);
+    MultiLayerNetwork net = new MultiLayerNetwork(copy);
+    net.init(params, false);
     return net;
   }
 
