@@ -1,0 +1,212 @@
+package org.relief.model.prune;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.relief.model.net.PrunableLayer;
+
+/**
+ * The Gram matrices G = Σ_p x_p x_pᵀ of a convolution's input patches (x_p: the k² values of
+ * one zero-padded input map under the kernel at output position p), for one input channel and
+ * a block of samples at once, folded onto the pairs a ≤ a' of kernel positions as {@link
+ * FrobeniusSums} needs them: G_aa on the diagonal, G_aa' + G_a'a = 2·G_aa' off it, pairs in the
+ * order a = 0..k²−1, a' = a..k²−1.
+ *
+ * <p>Two choices make this fast in plain Java. Samples sit in the lanes of every array ({@code
+ * map[pixel][lane]}, {@code grams[pair][lane]}) so each inner loop runs over lanes with one index
+ * for all its arrays: JDK 17's C2 vectorises {@code a[l] += b[l] * c[l]} but not a loop whose
+ * arrays are offset from each other by unknown amounts (measured: ~4× slower). And entries
+ * sharing a shift are computed together: for a pair at kernel positions (u, v) and
+ * (u + du, v + dv), G = Σ_{oh, ow} x̃[s·oh + u][s·ow + v]·x̃[s·oh + u + du][s·ow + v + dv]; the
+ * sum over oh ({@code band[column]}) serves every pair with the same (du, dv, u), leaving a sum
+ * over ow per pair, and with stride 1 the bands of one shift share most of their rows. For 3×3
+ * kernels that is ~13 row products per map position instead of 45. All terms are non-negative,
+ * so float sums lose nothing to cancellation.
+ */
+final class PatchGrams {
+  private static final int LOAD_LANES = 16;
+  private final int strideH;
+  private final int strideW;
+  private final int padH;
+  private final int padW;
+  private final int inH;
+  private final int inW;
+  private final int outH;
+  private final int outW;
+  /** Padded map rows and columns that some patch touches. */
+  private final int rows;
+  private final int cols;
+  private final int pairs;
+  private final List<Shift> shifts = new ArrayList<>();
+
+  /**
+   * The pairs a = (u, v), a' = (u + du, v + dv) of one shift: their products span columns
+   * [colLo, colHi). With stride 1 the bands of different u share rows [commonLo, commonHi),
+   * summed once (for 3×3 kernels 13 row products per map position instead of 24).
+   */
+  private record Shift(int du, int dv, int colLo, int colHi, int commonLo, int commonHi, List<Band> bands) {}
+
+  /** The pairs of a shift with first position in kernel row u: pair index, column v, fold factor. */
+  private record Band(int u, int[] pairIndex, int[] v, float[] fold) {}
+
+  PatchGrams(PrunableLayer layer) {
+    if (!layer.isConv()) {
+      throw new IllegalArgumentException(layer.name() + " is not a convolution");
+    }
+    int kh = layer.kernelH();
+    int kw = layer.kernelW();
+    strideH = layer.strideH();
+    strideW = layer.strideW();
+    padH = layer.padH();
+    padW = layer.padW();
+    inH = layer.inH();
+    inW = layer.inW();
+    outH = layer.outH();
+    outW = layer.outW();
+    rows = (outH - 1) * strideH + kh;
+    cols = (outW - 1) * strideW + kw;
+    int kk = kh * kw;
+    pairs = kk * (kk + 1) / 2;
+    // (du, dv) -> u -> {pair, v, fold}
+    Map<List<Integer>, Map<Integer, List<int[]>>> byShift = new LinkedHashMap<>();
+    int pair = 0;
+    for (int a = 0; a < kk; a++) {
+      for (int a2 = a; a2 < kk; a2++, pair++) {
+        int u = a / kw;
+        byShift.computeIfAbsent(List.of(a2 / kw - u, a2 % kw - a % kw), k -> new LinkedHashMap<>())
+            .computeIfAbsent(u, k -> new ArrayList<>())
+            .add(new int[] {pair, a % kw, a == a2 ? 1 : 2});
+      }
+    }
+    for (Map.Entry<List<Integer>, Map<Integer, List<int[]>>> e : byShift.entrySet()) {
+      int du = e.getKey().get(0);
+      int dv = e.getKey().get(1);
+      List<Band> bands = new ArrayList<>();
+      for (Map.Entry<Integer, List<int[]>> b : e.getValue().entrySet()) {
+        List<int[]> members = b.getValue();
+        float[] fold = new float[members.size()];
+        for (int m = 0; m < fold.length; m++) {
+          fold[m] = members.get(m)[2];
+        }
+        bands.add(new Band(b.getKey(), members.stream().mapToInt(m -> m[0]).toArray(),
+            members.stream().mapToInt(m -> m[1]).toArray(), fold));
+      }
+      int colLo = Math.max(0, -dv);
+      int colHi = kw - Math.max(0, dv) - 1 + (outW - 1) * strideW + 1;
+      int lastU = kh - 1 - du;
+      boolean shared = strideH == 1 && outH > lastU;
+      shifts.add(new Shift(du, dv, colLo, colHi, shared ? lastU : 0, shared ? outH : 0, bands));
+    }
+  }
+
+  int pairs() {
+    return pairs;
+  }
+
+  /** Per-thread working arrays for {@code lanes} samples at a time. */
+  final class Scratch {
+    final float[][] map;
+    final float[][] common;
+    final float[][] band;
+    final float[][] grams;
+    final float[][] planes;
+
+    Scratch(int lanes) {
+      map = new float[rows * cols][lanes];
+      common = new float[cols][lanes];
+      band = new float[cols][lanes];
+      grams = new float[pairs][lanes];
+      planes = new float[LOAD_LANES][inH * inW];
+    }
+  }
+
+  Scratch newScratch(int lanes) {
+    return new Scratch(lanes);
+  }
+
+  /**
+   * Loads |x| of {@code planes.length} samples of one channel into the scratch's padded map, one
+   * sample per lane. {@code planes} gives, per lane, where that sample's H×W map starts in
+   * {@code input}. The padding stays zero: only the interior is ever written.
+   */
+  void load(java.nio.FloatBuffer input, long[] planes, int count, Scratch s) {
+    int realRows = Math.min(inH, rows - padH);
+    int realCols = Math.min(inW, cols - padW);
+    // a cache line of lanes at a time: each pixel's lane array is written in one run
+    for (int lane0 = 0; lane0 < count; lane0 += LOAD_LANES) {
+      int block = Math.min(LOAD_LANES, count - lane0);
+      for (int k = 0; k < block; k++) {
+        input.get((int) planes[lane0 + k], s.planes[k], 0, inH * inW);
+      }
+      for (int y = 0; y < realRows; y++) {
+        int to = (y + padH) * cols + padW;
+        int from = y * inW;
+        for (int x = 0; x < realCols; x++) {
+          float[] pixel = s.map[to + x];
+          for (int k = 0; k < block; k++) {
+            pixel[lane0 + k] = Math.abs(s.planes[k][from + x]);
+          }
+        }
+      }
+    }
+  }
+
+  /** Fills {@code s.grams[pair][lane]} for lanes [0, lanes) from the loaded map. */
+  void compute(Scratch s, int lanes) {
+    for (Shift shift : shifts) {
+      clear(s.common, shift, lanes);
+      addRows(s, s.common, shift.commonLo, 1, shift.commonHi - shift.commonLo, shift, lanes);
+      for (Band b : shift.bands) {
+        for (int c = shift.colLo; c < shift.colHi; c++) {
+          System.arraycopy(s.common[c], 0, s.band[c], 0, lanes);
+        }
+        if (shift.commonHi > shift.commonLo) { // stride 1: the rows of [u, u + outH) outside the common ones
+          addRows(s, s.band, b.u, 1, shift.commonLo - b.u, shift, lanes);
+          addRows(s, s.band, shift.commonHi, 1, b.u + outH - shift.commonHi, shift, lanes);
+        } else {
+          addRows(s, s.band, b.u, strideH, outH, shift, lanes);
+        }
+        for (int m = 0; m < b.pairIndex.length; m++) {
+          float[] g = s.grams[b.pairIndex[m]];
+          Arrays.fill(g, 0, lanes, 0f);
+          for (int ow = 0; ow < outW; ow++) {
+            float[] col = s.band[b.v[m] + ow * strideW];
+            for (int l = 0; l < lanes; l++) {
+              g[l] += col[l];
+            }
+          }
+          float fold = b.fold[m];
+          if (fold != 1f) {
+            for (int l = 0; l < lanes; l++) {
+              g[l] *= fold;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void clear(float[][] columns, Shift shift, int lanes) {
+    for (int c = shift.colLo; c < shift.colHi; c++) {
+      Arrays.fill(columns[c], 0, lanes, 0f);
+    }
+  }
+
+  /** acc[c] += x̃[r][c]·x̃[r + du][c + dv] over the shift's columns, for rows r = first + k·step, k < count. */
+  private void addRows(Scratch s, float[][] acc, int first, int step, int count, Shift shift, int lanes) {
+    for (int k = 0; k < count; k++) {
+      int r1 = (first + k * step) * cols;
+      int r2 = (first + k * step + shift.du) * cols + shift.dv;
+      for (int c = shift.colLo; c < shift.colHi; c++) {
+        float[] sum = acc[c];
+        float[] x1 = s.map[r1 + c];
+        float[] x2 = s.map[r2 + c];
+        for (int l = 0; l < lanes; l++) {
+          sum[l] += x1[l] * x2[l];
+        }
+      }
+    }
+  }
+}
