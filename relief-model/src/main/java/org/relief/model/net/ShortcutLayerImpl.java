@@ -55,7 +55,7 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
     ShortcutLayer c = layerConf();
-    INDArray gatedEpsilon = gated(epsilon.dup());
+    INDArray gatedEpsilon = gates().open() ? epsilon : gated(epsilon.dup());
     INDArray fromInput = gatedEpsilon.get(channelsOfInput(c));
     INDArray epsilonIn = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
     if (c.getStride() > 1) {
@@ -71,12 +71,52 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     return new Pair<>(gradient, epsilonIn);
   }
 
-  /** {@code a} times the gate of its channel, in place. */
+  /**
+   * {@code a} times the gate of its channel, in place. Gates are 0/1 masks and nearly always all
+   * open: then nothing is done, and a closed gate zeroes its channel's view. ND4J's broadcast
+   * multiply along the channel axis, kept for any other value, was 14 % of ResNet-20's forward
+   * pass (JFR) with every gate open.
+   */
   private INDArray gated(INDArray a) {
-    INDArray gate = getParam(ShortcutGateInitializer.GATE);
-    INDArray row = gate.reshape(gate.length()).castTo(a.dataType());
+    Gates gates = gates();
+    if (gates.open()) {
+      return a;
+    }
+    if (gates.binary()) {
+      for (int channel = 0; channel < gates.values().length; channel++) {
+        if (gates.values()[channel] == 0f) {
+          a.get(NDArrayIndex.all(), NDArrayIndex.point(channel), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
+        }
+      }
+      return a;
+    }
+    INDArray row = Nd4j.createFromArray(gates.values()).castTo(a.dataType());
     Nd4j.getExecutioner().exec(new BroadcastMulOp(a, row, a, 1));
     return a;
+  }
+
+  private record Gates(float[] values) {
+    boolean open() {
+      for (float g : values) {
+        if (g != 1f) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    boolean binary() {
+      for (float g : values) {
+        if (g != 0f && g != 1f) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private Gates gates() {
+    return new Gates(getParam(ShortcutGateInitializer.GATE).dup().data().asFloat());
   }
 
   private static INDArrayIndex[] channelsOfInput(ShortcutLayer c) {

@@ -13,10 +13,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -99,6 +103,31 @@ class ResNetTest {
         .get("layer1.1.conv2").shortcut();
     assertEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(5)).norm2Number().doubleValue());
     assertNotEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(4)).norm2Number().doubleValue());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, 1, 1, 1", "1, 1, 0, 1", "1, 0.5, 0, 1"})
+  void theShortcutScalesEachChannelByItsGateForwardAndBackward(float g0, float g1, float g2, float g3) {
+    float[] gates = {g0, g1, g2, g3};
+    ShortcutLayer conf = new ShortcutLayer("shortcut", 4, 4, 1, 0);
+    NeuralNetConfiguration nn = new NeuralNetConfiguration.Builder().layer(conf).build();
+    INDArray params = Nd4j.createFromArray(gates).reshape(1, 4);
+    Layer layer = conf.instantiate(nn, List.of(), 0, params, false, DataType.FLOAT);
+    layer.setBackpropGradientsViewArray(Nd4j.zeros(DataType.FLOAT, 1, 4));
+    INDArray x = Nd4j.rand(DataType.FLOAT, 2, 4, 3, 3);
+    INDArray epsilon = Nd4j.rand(DataType.FLOAT, 2, 4, 3, 3);
+    INDArray epsilonBefore = epsilon.dup();
+    layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+
+    INDArray out = layer.activate(true, LayerWorkspaceMgr.noWorkspaces());
+    INDArray back = layer.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+
+    for (int c = 0; c < 4; c++) {
+      INDArrayIndex[] channel = {NDArrayIndex.all(), NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all()};
+      assertEquals(x.get(channel).mul(gates[c]), out.get(channel), "output of channel " + c);
+      assertEquals(epsilonBefore.get(channel).mul(gates[c]), back.get(channel), "gradient of channel " + c);
+    }
+    assertEquals(epsilonBefore, epsilon, "the incoming gradient is left as it was");
   }
 
   @Test
