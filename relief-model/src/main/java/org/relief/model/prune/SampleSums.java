@@ -45,7 +45,12 @@ final class SampleSums {
     }
   }
 
-  /** {@code acc[u] += Σ_n Σ_p |a[n, u, p]|} for {@code units} units per sample. */
+  /**
+   * {@code acc[u] += Σ_n Σ_p |a[n, u, p]|} for {@code units} units per sample. Only whether a
+   * unit's sum is zero matters downstream (dead units), and a sum of non-negative floats is zero
+   * exactly when every term is, whatever the order: so each map is summed in four interleaved
+   * float partials (four independent add chains instead of one), and row chunks in parallel.
+   */
   static void addAbsPerUnit(INDArray a, int units, double[] acc) {
     FloatBuffer data = contiguous(a);
     int n = (int) a.size(0);
@@ -54,18 +59,45 @@ final class SampleSums {
     if ((long) positions * units != perSample) {
       throw new IllegalArgumentException("output of " + perSample + " values per sample is not " + units + " units");
     }
-    float[] row = new float[(int) perSample];
-    for (int r = 0; r < n; r++) {
-      data.get(row);
-      for (int u = 0; u < units; u++) {
-        float s = 0f; // one unit's map in one sample: only zero vs non-zero matters downstream
-        int start = u * positions;
-        for (int p = 0; p < positions; p++) {
-          s += Math.abs(row[start + p]);
+    int chunks = Math.min(CHUNKS, n);
+    double[][] partial = new double[chunks][];
+    java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+      double[] sums = new double[units];
+      float[] row = new float[(int) perSample];
+      FloatBuffer view = data.duplicate();
+      for (int r = n * c / chunks; r < n * (c + 1) / chunks; r++) {
+        view.position((int) (r * perSample));
+        view.get(row);
+        for (int u = 0; u < units; u++) {
+          sums[u] += mapSum(row, u * positions, positions);
         }
-        acc[u] += s;
+      }
+      partial[c] = sums;
+    });
+    for (double[] sums : partial) {
+      for (int u = 0; u < units; u++) {
+        acc[u] += sums[u];
       }
     }
+  }
+
+  private static float mapSum(float[] row, int start, int length) {
+    float s0 = 0f;
+    float s1 = 0f;
+    float s2 = 0f;
+    float s3 = 0f;
+    int p = start;
+    int end = start + length;
+    for (; p + 4 <= end; p += 4) {
+      s0 += Math.abs(row[p]);
+      s1 += Math.abs(row[p + 1]);
+      s2 += Math.abs(row[p + 2]);
+      s3 += Math.abs(row[p + 3]);
+    }
+    for (; p < end; p++) {
+      s0 += Math.abs(row[p]);
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   private static FloatBuffer contiguous(INDArray a) {
