@@ -2,6 +2,7 @@ package org.relief.model.bench;
 
 import java.util.List;
 import java.util.Locale;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.relief.model.baseline.BaselinePruner;
 import org.relief.model.baseline.PrunerKind;
 import org.relief.model.data.ImageDataset;
@@ -57,8 +58,10 @@ public final class TrainEpochBenchmark {
     PhaseTrainer.Result r = trainer.train(new PhaseTrainer.Phase("epoch", 1, List.of()), start, mask, train, null, e -> { });
     double seconds = (System.nanoTime() - t0) / 1e9;
     network.setParams(r.params());
+    // the helpers of a network built to train, as the trainer builds it (not of the network evaluated here)
+    String helpers = OneDnnHelpers.inUse(spec.architecture().trainable(spec, new NoOp(), 0.0, start).dl4j());
     return new Result(spec.architecture().id(), train.size(), seconds, Accuracy.of(network, test, 500).top1(), training,
-        OneDnnHelpers.inUse(network.dl4j()));
+        helpers);
   }
 
   /** Half of the weights and biases pruned at random (seeded). */

@@ -1,0 +1,144 @@
+package org.relief.model.net;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * BatchNorm through libnd4j's oneDNN-backed {@code batchnorm} / {@code batchnorm_bp} ops, as
+ * DL4J's oneDNN helper does, with the batch statistics of training computed by {@link
+ * ChannelMoments} instead of ND4J's axis reductions. Installed in networks built to train
+ * ({@link #install}); float NCHW or rank-2 input, anything else falls back to DL4J's own path.
+ */
+final class OneDnnBatchNorm implements BatchNormalizationHelper {
+  private INDArray batchMean;
+  private INDArray batchVariance;
+
+  /**
+   * Replaces DL4J's oneDNN BatchNorm helper in every BatchNorm layer of {@code model} that has
+   * one (none when the natives lack oneDNN or helpers are off). DL4J picks the helper by class
+   * name in a package-private method, so the field is set directly; if a DL4J version renames
+   * it, the layers keep DL4J's helper.
+   */
+  static void install(Model model) {
+    Layer[] layers = model instanceof ComputationGraph g ? g.getLayers()
+        : model instanceof MultiLayerNetwork m ? m.getLayers() : new Layer[0];
+    for (Layer layer : layers) {
+      if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof MKLDNNBatchNormHelper) {
+        try {
+          Field helper = BatchNormalization.class.getDeclaredField("helper");
+          helper.setAccessible(true);
+          helper.set(bn, new OneDnnBatchNorm());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean checkSupported() {
+    return true;
+  }
+
+  @Override
+  public boolean checkSupported(double eps, boolean fixedGammaBeta) {
+    return !fixedGammaBeta;
+  }
+
+  @Override
+  public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
+      INDArray globalMean, INDArray globalVariance, double decay, double eps, CNN2DFormat format,
+      LayerWorkspaceMgr mgr) {
+    if (!handles(x, format) || gamma == null || beta == null) {
+      return null;
+    }
+    INDArray mean;
+    INDArray variance;
+    if (training) {
+      if (batchMean == null || batchMean.length() != x.size(1)) {
+        try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+          batchMean = Nd4j.create(DataType.FLOAT, x.size(1));
+          batchVariance = Nd4j.create(DataType.FLOAT, x.size(1));
+        }
+      }
+      ChannelMoments.of(x, batchMean, batchVariance);
+      mean = batchMean;
+      variance = batchVariance;
+    } else {
+      mean = globalMean.reshape(globalMean.length());
+      variance = globalVariance.reshape(globalVariance.length());
+    }
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
+    Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+        .addInputs(x, mean, variance, vector(gamma), vector(beta))
+        .addOutputs(out)
+        .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1
+        .addFloatingPointArguments(eps)
+        .build());
+    return out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray x, INDArray epsilon, long[] shape, INDArray gamma,
+      INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format, LayerWorkspaceMgr mgr) {
+    if (!handles(x, format) || batchMean == null || gamma == null || dGammaView == null) {
+      return null;
+    }
+    INDArray dy = epsilon.ordering() == 'c' && !epsilon.isView() ? epsilon : epsilon.dup('c');
+    INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape());
+    INDArray dMean = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, batchMean.shape());
+    INDArray dVariance = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, batchMean.shape());
+    Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
+        .addInputs(x, batchMean, batchVariance, vector(gamma), vector(beta), dy)
+        .addOutputs(dx, dMean, dVariance, vector(dGammaView), vector(dBetaView))
+        .addIntegerArguments(1, 1, 1)
+        .addFloatingPointArguments(eps)
+        .build());
+    Gradient g = new DefaultGradient();
+    g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+    g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+    return new Pair<>(g, dx);
+  }
+
+  private static boolean handles(INDArray x, CNN2DFormat format) {
+    return x.dataType() == DataType.FLOAT && (x.rank() == 2 || (x.rank() == 4 && format == CNN2DFormat.NCHW));
+  }
+
+  private static INDArray vector(INDArray a) {
+    return a.rank() == 1 ? a : a.reshape(a.length());
+  }
+
+  @Override
+  public INDArray getMeanCache(DataType dataType) {
+    return batchMean;
+  }
+
+  @Override
+  public INDArray getVarCache(DataType dataType) {
+    return batchVariance;
+  }
+
+  @Override
+  public Map<String, Long> helperMemoryUse() {
+    return Map.of();
+  }
+}
