@@ -274,7 +274,7 @@ public enum Architecture implements Identified {
   /**
    * A network ready to train: DL4J's with {@code updater} and weight decay {@code l2},
    * its parameters set to {@code params} (the flat layout of {@link #build}), its first
-   * convolution an {@link InputConvolution}, its BatchNorm layers on {@link OneDnnBatchNorm}.
+   * convolution an {@link InputConvolution}, its BatchNorm layers on {@link TrainingBatchNorm}.
    */
   public ReliefNetwork trainable(NetworkSpec spec, IUpdater updater, double l2, float[] params) {
     OneDnnHelpers.enable();
@@ -283,13 +283,13 @@ public enum Architecture implements Identified {
       org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
           graphConfiguration(spec, updater, l2, true));
       g.init(flat, false);
-      OneDnnBatchNorm.install(g);
+      TrainingBatchNorm.install(g);
       return spec.wrap(g);
     }
     org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
         configuration(spec, updater, l2, true));
     net.init(flat, false);
-    OneDnnBatchNorm.install(net);
+    TrainingBatchNorm.install(net);
     return spec.wrap(net);
   }
 

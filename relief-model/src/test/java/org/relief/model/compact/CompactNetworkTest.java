@@ -117,7 +117,7 @@ class CompactNetworkTest {
         assertEquals(0f, compact[k], "pruned parameter " + k);
       }
     }
-    // float noise grown over two epochs of SGD: ResNet-20 measured 1.2e-4 with OneDnnBatchNorm's
+    // float noise grown over two epochs of SGD: ResNet-20 measured 1.2e-4 with TrainingBatchNorm's
     // double-precision moments, 3.3e-5 with DL4J's helper (after one epoch 7.7e-5 and 1.9e-5)
     assertEquals(0.0, worst, 3e-4, "largest difference between compact and masked retraining");
     assertTrue(movedFull > 10_000, "masked retraining trained: " + movedFull);

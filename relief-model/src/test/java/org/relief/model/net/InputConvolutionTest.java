@@ -56,12 +56,12 @@ class InputConvolutionTest {
     if (a.graph()) {
       plain = new ComputationGraph(a.graphConfiguration(spec, new Adam(1e-3), 5e-4));
       ((ComputationGraph) plain).init(flat.dup(), false);
-      OneDnnBatchNorm.install(plain); // the same BatchNorm on both sides: this compares convolutions
+      TrainingBatchNorm.install(plain); // the same BatchNorm on both sides: this compares convolutions
       assertInstanceOf(InputConvolutionLayer.class, ((ComputationGraph) trained).getLayer("conv1"));
     } else {
       plain = new MultiLayerNetwork(a.configuration(spec, new Adam(1e-3), 5e-4));
       ((MultiLayerNetwork) plain).init(flat.dup(), false);
-      OneDnnBatchNorm.install(plain);
+      TrainingBatchNorm.install(plain);
       assertInstanceOf(InputConvolutionLayer.class, ((MultiLayerNetwork) trained).getLayer(0));
     }
     INDArray features = Nd4j.rand(DataType.FLOAT, spec.batchShape(8));
