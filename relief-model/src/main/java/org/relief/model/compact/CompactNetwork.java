@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.net.TrainingBatchNorm;
 import org.relief.model.prune.NetworkMasks;
 
 /**
@@ -31,7 +32,9 @@ public final class CompactNetwork {
     CompactPlan plan = network.dl4j() instanceof ComputationGraph
         ? ResNetCompactor.plan(network, masks, true)
         : ChainCompactor.plan(network, masks, true);
-    CompactNetwork compact = new CompactNetwork(plan.apply(network.dl4j()), plan.positions(network.dl4j()));
+    Model small = plan.apply(network.dl4j());
+    TrainingBatchNorm.install(small); // trained like the full network it stands in for
+    CompactNetwork compact = new CompactNetwork(small, plan.positions(network.dl4j()));
     // the positions must find every compact parameter where it came from
     if (!java.util.Arrays.equals(compact.gather(network.params()), compact.dl4j.params().toFloatVector())) {
       throw new IllegalStateException("compaction of " + network.spec().architecture().id()

@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * networks built to train ({@link #install}); float NCHW or rank-2 input, anything else falls
  * back to DL4J's own path.
  */
-final class TrainingBatchNorm implements BatchNormalizationHelper {
+public final class TrainingBatchNorm implements BatchNormalizationHelper {
   private INDArray batchMean;
   private INDArray batchVariance;
   /** The moments of the last training batch, as the forward pass used them (float). */
@@ -39,11 +39,12 @@ final class TrainingBatchNorm implements BatchNormalizationHelper {
 
   /**
    * Replaces DL4J's oneDNN BatchNorm helper in every BatchNorm layer of {@code model} that has
-   * one (none when the natives lack oneDNN or helpers are off). DL4J picks the helper by class
+   * one (none when the natives lack oneDNN or helpers are off). For networks that train: the
+   * trainable ones of {@link Architecture#trainable} and the compact ones retrained in their place. DL4J picks the helper by class
    * name in a package-private method, so the field is set directly; if a DL4J version renames
    * it, the layers keep DL4J's helper.
    */
-  static void install(Model model) {
+  public static void install(Model model) {
     Layer[] layers = model instanceof ComputationGraph g ? g.getLayers()
         : model instanceof MultiLayerNetwork m ? m.getLayers() : new Layer[0];
     for (Layer layer : layers) {
@@ -58,6 +59,8 @@ final class TrainingBatchNorm implements BatchNormalizationHelper {
       }
     }
   }
+
+  private TrainingBatchNorm() {}
 
   @Override
   public boolean checkSupported() {

@@ -117,9 +117,9 @@ class CompactNetworkTest {
         assertEquals(0f, compact[k], "pruned parameter " + k);
       }
     }
-    // float noise grown over two epochs of SGD: ResNet-20 measured 1.2e-4 with TrainingBatchNorm's
-    // double-precision moments, 3.3e-5 with DL4J's helper (after one epoch 7.7e-5 and 1.9e-5)
-    assertEquals(0.0, worst, 3e-4, "largest difference between compact and masked retraining");
+    // ResNet-20 measured 1.2e-5 (both sides on TrainingBatchNorm); 1.2e-4 when only the full
+    // network had it, 3.3e-5 when neither did
+    assertEquals(0.0, worst, 1e-4, "largest difference between compact and masked retraining");
     assertTrue(movedFull > 10_000, "masked retraining trained: " + movedFull);
     assertEquals(movedFull, moved, 0.01 * movedFull, "parameters compact retraining moved");
   }
