@@ -2,7 +2,6 @@ package org.relief.model.net;
 
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -20,12 +19,14 @@ final class BatchNormBackward {
 
   /**
    * Writes dx into {@code dx} (a fresh c-order array of x's shape) and dγ, dβ into {@code
-   * dGamma}, {@code dBeta} (C values each).
+   * dGamma}, {@code dBeta} (C values each); {@code moments} are those the forward pass used.
    */
-  static void of(INDArray x, INDArray dy, float[] mean, float[] variance, INDArray gamma, double eps, INDArray dx,
+  static void of(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, double eps, INDArray dx,
       INDArray dGamma, INDArray dBeta) {
-    INDArray xc = contiguous(x);
-    INDArray dyc = contiguous(dy);
+    float[] mean = moments.means();
+    float[] variance = moments.variances();
+    INDArray xc = ChannelMoments.contiguous(x);
+    INDArray dyc = ChannelMoments.contiguous(dy);
     if (dx.ordering() != 'c' || dx.isView() || dx.length() != x.length()) {
       throw new IllegalArgumentException("dx must be a fresh c-order array of x's shape");
     }
@@ -47,7 +48,7 @@ final class BatchNormBackward {
         int at = (i * channels + ch) * plane;
         xs.get(at, xRow, 0, plane);
         dys.get(at, dyRow, 0, plane);
-        addSums(xRow, dyRow, sums);
+        ChannelMoments.addSums(xRow, dyRow, sums);
       }
       double inv = 1 / Math.sqrt(variance[ch] + eps);
       double sumDy = sums[0];
@@ -69,35 +70,5 @@ final class BatchNormBackward {
     });
     dGamma.assign(Nd4j.createFromArray(dGammas).reshape(dGamma.shape()));
     dBeta.assign(Nd4j.createFromArray(dBetas).reshape(dBeta.shape()));
-  }
-
-  /** sums[0] += Σ dy, sums[1] += Σ dy·x, in four interleaved partials each. */
-  private static void addSums(float[] x, float[] dy, double[] sums) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-    int p = 0;
-    for (; p + 4 <= x.length; p += 4) {
-      s0 += dy[p];
-      s1 += dy[p + 1];
-      s2 += dy[p + 2];
-      s3 += dy[p + 3];
-      q0 += (double) dy[p] * x[p];
-      q1 += (double) dy[p + 1] * x[p + 1];
-      q2 += (double) dy[p + 2] * x[p + 2];
-      q3 += (double) dy[p + 3] * x[p + 3];
-    }
-    for (; p < x.length; p++) {
-      s0 += dy[p];
-      q0 += (double) dy[p] * x[p];
-    }
-    sums[0] += (s0 + s1) + (s2 + s3);
-    sums[1] += (q0 + q1) + (q2 + q3);
-  }
-
-  private static INDArray contiguous(INDArray a) {
-    if (a.dataType() != DataType.FLOAT) {
-      throw new IllegalArgumentException("float batches only, got " + a.dataType());
-    }
-    return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
   }
 }

@@ -31,11 +31,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * back to DL4J's own path.
  */
 public final class TrainingBatchNorm implements BatchNormalizationHelper {
+  /** The last training batch's moments, as the forward pass used them, and as arrays for DL4J. */
+  private ChannelMoments.Moments moments;
   private INDArray batchMean;
   private INDArray batchVariance;
-  /** The moments of the last training batch, as the forward pass used them (float). */
-  private float[] means;
-  private float[] variances;
 
   /**
    * Replaces DL4J's oneDNN BatchNorm helper in every BatchNorm layer of {@code model} that has
@@ -88,9 +87,9 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
           batchVariance = Nd4j.create(DataType.FLOAT, x.size(1));
         }
       }
-      ChannelMoments.of(x, batchMean, batchVariance);
-      means = batchMean.dup().data().asFloat();
-      variances = batchVariance.dup().data().asFloat();
+      moments = ChannelMoments.of(x);
+      batchMean.assign(Nd4j.createFromArray(moments.means()));
+      batchVariance.assign(Nd4j.createFromArray(moments.variances()));
       mean = batchMean;
       variance = batchVariance;
     } else {
@@ -110,11 +109,11 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray x, INDArray epsilon, long[] shape, INDArray gamma,
       INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format, LayerWorkspaceMgr mgr) {
-    if (!handles(x, format) || means == null || gamma == null || dGammaView == null) {
+    if (!handles(x, format) || moments == null || gamma == null || dGammaView == null) {
       return null;
     }
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    BatchNormBackward.of(x, epsilon, means, variances, gamma, eps, dx, dGammaView, dBetaView);
+    BatchNormBackward.of(x, epsilon, moments, gamma, eps, dx, dGammaView, dBetaView);
     Gradient g = new DefaultGradient();
     g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
     g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);

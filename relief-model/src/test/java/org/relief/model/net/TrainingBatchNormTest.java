@@ -124,12 +124,10 @@ class TrainingBatchNormTest {
   @Test
   void momentsAreMeanAndPopulationVarianceOfEachChannel() {
     INDArray x = Nd4j.createFromArray(new float[] {1, 2, 3, 4, 10, 10, 10, 10, 5, 6, 7, 8, -10, -10, 10, 10}).reshape(2, 2, 2, 2);
-    INDArray mean = Nd4j.create(DataType.FLOAT, 2);
-    INDArray variance = Nd4j.create(DataType.FLOAT, 2);
-    ChannelMoments.of(x, mean, variance);
-    assertEquals(4.5f, mean.getFloat(0), 1e-6); // 1..8
-    assertEquals(5.25f, variance.getFloat(0), 1e-6);
-    assertEquals(5f, mean.getFloat(1), 1e-6); // 10 ×4, −10 ×2, 10 ×2
-    assertEquals(75f, variance.getFloat(1), 1e-5);
+    ChannelMoments.Moments m = ChannelMoments.of(x);
+    assertEquals(4.5f, m.means()[0], 1e-6); // 1..8
+    assertEquals(5.25f, m.variances()[0], 1e-6);
+    assertEquals(5f, m.means()[1], 1e-6); // 10 ×4, −10 ×2, 10 ×2
+    assertEquals(75f, m.variances()[1], 1e-5);
   }
 }
