@@ -101,7 +101,7 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .rngSeed(seed)
         .collectTrainingStats(false)
-        .trainingHooks(new MaskHook(mask))
+        .trainingHooks(new MaskHook(mask), new BatchNormHook())
         .build();
     master.setListeners(List.of(mask));
     SparkModel sparkNet = SparkModel.of(sc, net, master);

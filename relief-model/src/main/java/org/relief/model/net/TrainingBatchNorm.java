@@ -39,7 +39,8 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
   /**
    * Replaces DL4J's oneDNN BatchNorm helper in every BatchNorm layer of {@code model} that has
    * one (none when the natives lack oneDNN or helpers are off). For networks that train: the
-   * trainable ones of {@link Architecture#trainable} and the compact ones retrained in their place. DL4J picks the helper by class
+   * trainable ones of {@link Architecture#trainable}, the compact ones retrained in their place,
+   * and Spark workers' copies (a training hook in relief-spark). DL4J picks the helper by class
    * name in a package-private method, so the field is set directly; if a DL4J version renames
    * it, the layers keep DL4J's helper.
    */
