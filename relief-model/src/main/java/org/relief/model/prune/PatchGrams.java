@@ -127,9 +127,9 @@ final class PatchGrams {
   }
 
   /**
-   * Loads |x| of {@code planes.length} samples of one channel into the scratch's padded map, one
-   * sample per lane. {@code planes} gives, per lane, where that sample's H×W map starts in
-   * {@code input}. The padding stays zero: only the interior is ever written.
+   * Loads |x| of {@code count} samples of one channel into the scratch's padded map, one sample
+   * per lane. {@code planes} gives, per lane, where that sample's H×W map starts in {@code
+   * input}. The padding stays zero: only the interior is ever written.
    */
   void load(java.nio.FloatBuffer input, long[] planes, int count, Scratch s) {
     int realRows = Math.min(inH, rows - padH);

@@ -20,63 +20,60 @@ final class SampleSums {
     if ((long) n * width != a.length()) {
       throw new IllegalArgumentException("batch of " + a.length() + " values is not " + n + " x " + width);
     }
-    FloatBuffer data = contiguous(a);
-    // A fixed number of row chunks summed in parallel, then added in chunk order: the result
-    // does not depend on how many threads ran.
-    int chunks = Math.min(CHUNKS, n);
-    double[][] partial = new double[chunks][];
-    java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
-      double[] sums = new double[width];
-      float[] row = new float[width];
-      FloatBuffer view = data.duplicate();
-      for (int r = n * c / chunks; r < n * (c + 1) / chunks; r++) {
-        view.position(r * width);
-        view.get(row); // bulk copy, then a loop the JIT vectorises
-        for (int v = 0; v < width; v++) {
-          sums[v] += Math.abs(row[v]);
-        }
+    addRows(contiguous(a), n, width, acc, (row, sums) -> {
+      for (int v = 0; v < row.length; v++) { // a loop the JIT vectorises
+        sums[v] += Math.abs(row[v]);
       }
-      partial[c] = sums;
     });
-    for (double[] sums : partial) {
-      for (int v = 0; v < width; v++) {
-        acc[v] += sums[v];
-      }
-    }
   }
 
   /**
    * {@code acc[u] += Σ_n Σ_p |a[n, u, p]|} for {@code units} units per sample. Only whether a
    * unit's sum is zero matters downstream (dead units), and a sum of non-negative floats is zero
    * exactly when every term is, whatever the order: so each map is summed in four interleaved
-   * float partials (four independent add chains instead of one), and row chunks in parallel.
+   * float partials (four independent add chains instead of one).
    */
   static void addAbsPerUnit(INDArray a, int units, double[] acc) {
-    FloatBuffer data = contiguous(a);
     int n = (int) a.size(0);
     long perSample = a.length() / n;
     int positions = (int) (perSample / units);
     if ((long) positions * units != perSample) {
       throw new IllegalArgumentException("output of " + perSample + " values per sample is not " + units + " units");
     }
+    addRows(contiguous(a), n, (int) perSample, acc, (row, sums) -> {
+      for (int u = 0; u < units; u++) {
+        sums[u] += mapSum(row, u * positions, positions);
+      }
+    });
+  }
+
+  /** What one sample's row adds to a chunk's sums. */
+  private interface RowSum {
+    void add(float[] row, double[] sums);
+  }
+
+  /**
+   * Rows of {@code rowLength} values, bulk-copied from {@code data}, added into sums of {@code
+   * acc.length}: a fixed number of row chunks in parallel, each into sums of its own, then added
+   * to {@code acc} in chunk order, so the result does not depend on how many threads ran.
+   */
+  private static void addRows(FloatBuffer data, int n, int rowLength, double[] acc, RowSum rowSum) {
     int chunks = Math.min(CHUNKS, n);
     double[][] partial = new double[chunks][];
     java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
-      double[] sums = new double[units];
-      float[] row = new float[(int) perSample];
+      double[] sums = new double[acc.length];
+      float[] row = new float[rowLength];
       FloatBuffer view = data.duplicate();
       for (int r = n * c / chunks; r < n * (c + 1) / chunks; r++) {
-        view.position((int) (r * perSample));
+        view.position(r * rowLength);
         view.get(row);
-        for (int u = 0; u < units; u++) {
-          sums[u] += mapSum(row, u * positions, positions);
-        }
+        rowSum.add(row, sums);
       }
       partial[c] = sums;
     });
     for (double[] sums : partial) {
-      for (int u = 0; u < units; u++) {
-        acc[u] += sums[u];
+      for (int v = 0; v < acc.length; v++) {
+        acc[v] += sums[v];
       }
     }
   }
