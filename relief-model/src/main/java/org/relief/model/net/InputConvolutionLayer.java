@@ -9,6 +9,9 @@ import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
@@ -25,6 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
 final class InputConvolutionLayer extends ConvolutionLayer {
   private static final long serialVersionUID = 1L;
 
+  /** Built at the first backward pass (it keeps its buffers between steps). */
+  private transient ConvWeightGradient weightGradient;
+
   InputConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
@@ -38,32 +44,61 @@ final class InputConvolutionLayer extends ConvolutionLayer {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
     assertInputSet(true);
-    // δ = ∂L/∂z from the pre-activation the forward pass kept (cache mode), else recomputed
-    INDArray delta = conf.getActivationFn().backprop(preOutput4d(true, true, workspaceMgr).getFirst(), epsilon)
-        .getFirst();
-    int[] pad = conf.getPadding();
-    // ∂L/∂W[f, c, i, j] = Σ_n Σ_(y,x) δ[n, f, y, x] · x[n, c, y + i, x + j] (x zero-padded): a
-    // convolution of the input, samples as channels, with δ as the kernel.
-    // oneDNN runs it ~3× faster than im2col + one GEMM, which was itself 5× faster than ND4J's
-    // batched matmul (JFR, BENCHMARKS.md).
+    Gradient gradient = new DefaultGradient();
+    INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [F, C, kh, kw], c order
+    INDArray biasGrad = conf.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+    // the pre-activation the forward pass kept (cache mode), else recomputed
+    INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
+    boolean relu = isPlainRelu(conf.getActivationFn());
+    if ((relu || conf.getActivationFn() instanceof ActivationIdentity) && input.dataType() == DataType.FLOAT) {
+      if (weightGradient == null) {
+        int[] pad = conf.getPadding();
+        weightGradient = new ConvWeightGradient((int) weightGrad.size(2), (int) weightGrad.size(3), pad[0], pad[1]);
+      }
+      float[] w = new float[(int) weightGrad.length()];
+      float[] b = biasGrad == null ? null : new float[(int) biasGrad.length()];
+      weightGradient.compute(ChannelMoments.contiguous(input), ChannelMoments.contiguous(epsilon),
+          relu ? ChannelMoments.contiguous(z) : null, w, b);
+      weightGrad.assign(Nd4j.createFromArray(w).reshape(weightGrad.shape()));
+      if (biasGrad != null) {
+        biasGrad.assign(Nd4j.createFromArray(b).reshape(biasGrad.shape()));
+      }
+    } else {
+      convolutionOfInput(conf.getActivationFn().backprop(z, epsilon).getFirst(), weightGrad, biasGrad);
+    }
+    if (biasGrad != null) {
+      gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+    }
+    gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+    weightNoiseParams.clear();
+    return new Pair<>(gradient, null); // no gradient for the network's input
+  }
+
+  /**
+   * Other activations: ∂L/∂W[f, c, i, j] = Σ_n Σ_(y,x) δ[n, f, y, x] · x[n, c, y + i, x + j] as
+   * a convolution of the input, samples as channels, with δ as the kernel (oneDNN).
+   */
+  private void convolutionOfInput(INDArray delta, INDArray weightGrad, INDArray biasGrad) {
+    int[] pad = layerConf().getPadding();
     Conv2DConfig reduction = Conv2DConfig.builder()
         .kH(delta.size(2)).kW(delta.size(3)).sH(1).sW(1).pH(pad[0]).pW(pad[1]).dH(1).dW(1)
         .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX)
         .build();
     INDArray byChannel = Nd4j.cnn().conv2d(input.permute(1, 0, 2, 3).dup('c'), delta.permute(1, 0, 2, 3).dup('c'),
         reduction); // [C, F, kh, kw]
-
-    Gradient gradient = new DefaultGradient();
-    INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [F, C, kh, kw], c order
     weightGrad.assign(byChannel.permute(1, 0, 2, 3));
-    if (conf.hasBias()) {
-      INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+    if (biasGrad != null) {
       biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
-      gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
     }
-    gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
-    weightNoiseParams.clear();
-    return new Pair<>(gradient, null); // no gradient for the network's input
+  }
+
+  /** ReLU without a cap, threshold or negative slope: δ = ∂L/∂a where z &gt; 0. */
+  private static boolean isPlainRelu(IActivation fn) {
+    return fn instanceof ActivationReLU r && r.getMax() == null && zero(r.getThreshold()) && zero(r.getNegativeSlope());
+  }
+
+  private static boolean zero(Double d) {
+    return d == null || d == 0.0;
   }
 
   private static boolean ones(int[] values) {
