@@ -1,0 +1,60 @@
+package org.relief.model.net;
+
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A convolution's δ = ∂L/∂z in training, through ReLU when the layer has one
+ * (δ = ∂L/∂a where z &gt; 0, else 0), written filter-major — {@code [F, n, OH, OW]}, what the
+ * weight gradient's convolution reads as its kernel ({@link InputConvolutionLayer}) — together
+ * with Σ δ per filter, the bias gradient. One pass over the native buffers, filters in
+ * parallel, the mask without branches (z's sign is a coin flip to the CPU). It replaces ND4J's
+ * ReLU backward, a permuted copy and a reduction over three axes, which together cost as much
+ * as the convolution (JFR, BENCHMARKS.md).
+ */
+final class FilterMajorDelta {
+  private FilterMajorDelta() {}
+
+  /**
+   * @param outputGrad ∂L/∂a [n, F, OH, OW], float, c order
+   * @param preOutput z, same shape, for a ReLU layer; null for an identity activation (δ = ∂L/∂a)
+   * @param delta receives δ as [F, n, OH, OW], float, c order
+   * @return Σ δ per filter, in double
+   */
+  static double[] write(INDArray outputGrad, INDArray preOutput, INDArray delta) {
+    int n = (int) outputGrad.size(0);
+    int filters = (int) outputGrad.size(1);
+    int plane = (int) (outputGrad.length() / ((long) n * filters));
+    if (delta.length() != outputGrad.length() || delta.size(0) != filters || delta.size(1) != n) {
+      throw new IllegalArgumentException("δ as [F, n, OH, OW] for an output gradient of shape "
+          + java.util.Arrays.toString(outputGrad.shape()) + ", got " + java.util.Arrays.toString(delta.shape()));
+    }
+    FloatBuffer g = outputGrad.data().asNioFloat();
+    FloatBuffer z = preOutput == null ? null : preOutput.data().asNioFloat();
+    FloatBuffer d = delta.data().asNioFloat();
+    double[] sums = new double[filters];
+    IntStream.range(0, filters).parallel().forEach(f -> {
+      float[] grad = new float[plane];
+      float[] pre = new float[plane];
+      double[] partial = new double[2];
+      for (int s = 0; s < n; s++) {
+        int at = (s * filters + f) * plane;
+        g.get(at, grad, 0, plane);
+        if (z != null) {
+          z.get(at, pre, 0, plane);
+          for (int p = 0; p < plane; p++) {
+            int bits = Float.floatToRawIntBits(pre[p]);
+            // all ones where z > 0 (positive sign bit and not +0), zero elsewhere, -0 included
+            int keep = (-bits & ~bits) >> 31;
+            grad[p] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[p]) & keep);
+          }
+        }
+        ChannelMoments.addSums(grad, grad, partial);
+        d.put((f * n + s) * plane, grad, 0, plane);
+      }
+      sums[f] = partial[0];
+    });
+    return sums;
+  }
+}
