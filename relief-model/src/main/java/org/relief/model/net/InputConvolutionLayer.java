@@ -88,7 +88,7 @@ final class InputConvolutionLayer extends ConvolutionLayer {
   }
 
   /** ReLU without a cap, threshold or negative slope: δ = ∂L/∂a where z &gt; 0. */
-  private static boolean isPlainRelu(IActivation fn) {
+  static boolean isPlainRelu(IActivation fn) {
     return fn instanceof ActivationReLU r && r.getMax() == null && zero(r.getThreshold()) && zero(r.getNegativeSlope());
   }
 

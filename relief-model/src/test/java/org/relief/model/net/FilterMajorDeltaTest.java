@@ -1,9 +1,12 @@
 package org.relief.model.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,6 +45,14 @@ class FilterMajorDeltaTest {
     double[] sums = FilterMajorDelta.write(grad, null, delta);
     assertEquals(grad.permute(1, 0, 2, 3), delta);
     assertEquals(grad.castTo(DataType.DOUBLE).sum(0, 2, 3).getDouble(1), sums[1], 1e-9);
+  }
+
+  /** Relief's networks build ReLU from DL4J's enum: that ReLU takes the one-pass path. */
+  @Test
+  void theReluOfReliefsNetworksIsThePlainOne() {
+    assertTrue(InputConvolutionLayer.isPlainRelu(Activation.RELU.getActivationFunction()));
+    assertFalse(InputConvolutionLayer.isPlainRelu(new ActivationReLU(6.0, null, null)), "capped");
+    assertFalse(InputConvolutionLayer.isPlainRelu(new ActivationReLU(null, null, 0.1)), "leaky");
   }
 
   @Test
