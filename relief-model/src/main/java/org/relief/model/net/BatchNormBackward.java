@@ -1,6 +1,5 @@
 package org.relief.model.net;
 
-import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,17 +24,15 @@ final class BatchNormBackward {
       INDArray dGamma, INDArray dBeta) {
     float[] mean = moments.means();
     float[] variance = moments.variances();
-    INDArray xc = ChannelMoments.contiguous(x);
-    INDArray dyc = ChannelMoments.contiguous(dy);
-    if (dx.ordering() != 'c' || dx.isView() || dx.length() != x.length()) {
+    ChannelPlanes xs = ChannelPlanes.of(x);
+    ChannelPlanes dys = ChannelPlanes.of(dy);
+    ChannelPlanes dxs = ChannelPlanes.target(dx);
+    if (dx.length() != x.length()) {
       throw new IllegalArgumentException("dx must be a fresh c-order array of x's shape");
     }
-    FloatBuffer xs = xc.data().asNioFloat();
-    FloatBuffer dys = dyc.data().asNioFloat();
-    FloatBuffer dxs = dx.data().asNioFloat();
-    int n = (int) xc.size(0);
-    int channels = (int) xc.size(1);
-    int plane = (int) (xc.length() / ((long) n * channels));
+    int n = xs.samples();
+    int channels = xs.channels();
+    int plane = xs.plane();
     double count = (double) n * plane;
     float[] g = gamma.dup().data().asFloat();
     float[] dGammas = new float[channels];
@@ -45,9 +42,8 @@ final class BatchNormBackward {
       float[] dyRow = new float[plane];
       double[] sums = new double[2];
       for (int i = 0; i < n; i++) {
-        int at = (i * channels + ch) * plane;
-        xs.get(at, xRow, 0, plane);
-        dys.get(at, dyRow, 0, plane);
+        xs.read(i, ch, xRow);
+        dys.read(i, ch, dyRow);
         ChannelMoments.addSums(xRow, dyRow, sums);
       }
       double inv = 1 / Math.sqrt(variance[ch] + eps);
@@ -59,13 +55,12 @@ final class BatchNormBackward {
       float b = (float) (-g[ch] * inv * inv * sumDyXhat / count);
       float c = (float) (-g[ch] * inv * sumDy / count + g[ch] * inv * inv * sumDyXhat * mean[ch] / count);
       for (int i = 0; i < n; i++) {
-        int at = (i * channels + ch) * plane;
-        xs.get(at, xRow, 0, plane);
-        dys.get(at, dyRow, 0, plane);
+        xs.read(i, ch, xRow);
+        dys.read(i, ch, dyRow);
         for (int p = 0; p < plane; p++) {
           dyRow[p] = a * dyRow[p] + b * xRow[p] + c;
         }
-        dxs.put(at, dyRow, 0, plane);
+        dxs.write(i, ch, dyRow);
       }
     });
     dGamma.assign(Nd4j.createFromArray(dGammas).reshape(dGamma.shape()));

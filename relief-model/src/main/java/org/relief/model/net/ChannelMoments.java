@@ -1,8 +1,6 @@
 package org.relief.model.net;
 
-import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -23,19 +21,16 @@ final class ChannelMoments {
     if (x.rank() != 2 && x.rank() != 4) {
       throw new IllegalArgumentException("channel moments need a [n, C] or [n, C, H, W] batch, got rank " + x.rank());
     }
-    INDArray c = contiguous(x);
-    FloatBuffer values = c.data().asNioFloat();
-    int n = (int) c.size(0);
-    int channels = (int) c.size(1);
-    int plane = (int) (c.length() / ((long) n * channels));
-    double count = (double) n * plane;
+    ChannelPlanes planes = ChannelPlanes.of(x);
+    int channels = planes.channels();
+    double count = (double) planes.samples() * planes.plane();
     float[] means = new float[channels];
     float[] variances = new float[channels];
     IntStream.range(0, channels).parallel().forEach(ch -> {
-      float[] row = new float[plane];
+      float[] row = new float[planes.plane()];
       double[] sums = new double[2];
-      for (int i = 0; i < n; i++) {
-        values.get((i * channels + ch) * plane, row, 0, plane);
+      for (int i = 0; i < planes.samples(); i++) {
+        planes.read(i, ch, row);
         addSums(row, row, sums);
       }
       double m = sums[0] / count;
@@ -69,13 +64,5 @@ final class ChannelMoments {
     }
     sums[0] += (s0 + s1) + (s2 + s3);
     sums[1] += (q0 + q1) + (q2 + q3);
-  }
-
-  /** {@code a} itself when it is a float c-order array of its own, else such a copy of it. */
-  static INDArray contiguous(INDArray a) {
-    if (a.dataType() != DataType.FLOAT) {
-      throw new IllegalArgumentException("float batches only, got " + a.dataType());
-    }
-    return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
   }
 }

@@ -1,6 +1,5 @@
 package org.relief.model.net;
 
-import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,32 +16,31 @@ final class FilterMajorDelta {
   private FilterMajorDelta() {}
 
   /**
-   * @param outputGrad ∂L/∂a [n, F, OH, OW], float, c order
+   * @param outputGrad ∂L/∂a [n, F, OH, OW], float
    * @param preOutput z, same shape, for a ReLU layer; null for an identity activation (δ = ∂L/∂a)
    * @param delta receives δ as [F, n, OH, OW], float, c order
    * @return Σ δ per filter, in double
    */
   static double[] write(INDArray outputGrad, INDArray preOutput, INDArray delta) {
-    int n = (int) outputGrad.size(0);
-    int filters = (int) outputGrad.size(1);
-    int plane = (int) (outputGrad.length() / ((long) n * filters));
-    if (delta.length() != outputGrad.length() || delta.size(0) != filters || delta.size(1) != n) {
+    ChannelPlanes g = ChannelPlanes.of(outputGrad);
+    ChannelPlanes z = preOutput == null ? null : ChannelPlanes.of(preOutput);
+    ChannelPlanes d = ChannelPlanes.target(delta); // [F, n, ...]: filters as its samples, samples as its channels
+    int n = g.samples();
+    int filters = g.channels();
+    int plane = g.plane();
+    if (delta.length() != outputGrad.length() || d.samples() != filters || d.channels() != n) {
       throw new IllegalArgumentException("δ as [F, n, OH, OW] for an output gradient of shape "
           + java.util.Arrays.toString(outputGrad.shape()) + ", got " + java.util.Arrays.toString(delta.shape()));
     }
-    FloatBuffer g = outputGrad.data().asNioFloat();
-    FloatBuffer z = preOutput == null ? null : preOutput.data().asNioFloat();
-    FloatBuffer d = delta.data().asNioFloat();
     double[] sums = new double[filters];
     IntStream.range(0, filters).parallel().forEach(f -> {
       float[] grad = new float[plane];
       float[] pre = new float[plane];
       double[] partial = new double[2];
       for (int s = 0; s < n; s++) {
-        int at = (s * filters + f) * plane;
-        g.get(at, grad, 0, plane);
+        g.read(s, f, grad);
         if (z != null) {
-          z.get(at, pre, 0, plane);
+          z.read(s, f, pre);
           for (int p = 0; p < plane; p++) {
             int bits = Float.floatToRawIntBits(pre[p]);
             // all ones where z > 0 (positive sign bit and not +0), zero elsewhere, -0 included
@@ -51,7 +49,7 @@ final class FilterMajorDelta {
           }
         }
         ChannelMoments.addSums(grad, grad, partial);
-        d.put((f * n + s) * plane, grad, 0, plane);
+        d.write(f, s, grad);
       }
       sums[f] = partial[0];
     });

@@ -51,8 +51,7 @@ final class InputConvolutionLayer extends ConvolutionLayer {
     if ((relu || conf.getActivationFn() instanceof ActivationIdentity) && epsilon.dataType() == DataType.FLOAT) {
       INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
           new long[] {z.size(1), z.size(0), z.size(2), z.size(3)}, 'c');
-      double[] sums = FilterMajorDelta.write(ChannelMoments.contiguous(epsilon),
-          relu ? ChannelMoments.contiguous(z) : null, delta);
+      double[] sums = FilterMajorDelta.write(epsilon, relu ? z : null, delta);
       weightGrad.assign(convolutionOfInput(delta).permute(1, 0, 2, 3));
       if (biasGrad != null) {
         biasGrad.assign(Nd4j.createFromArray(sums).castTo(DataType.FLOAT).reshape(biasGrad.shape()));

@@ -1,0 +1,52 @@
+package org.relief.model.net;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A float batch {@code [n, C, ...]} (NCHW, or {@code [n, C]}) as its native buffer, read and
+ * written one (sample, channel) plane at a time: how the training layers' Java kernels
+ * ({@link ChannelMoments}, {@link BatchNormBackward}, {@link FilterMajorDelta}) walk a batch,
+ * channels in parallel, each channel's n planes in turn.
+ */
+record ChannelPlanes(FloatBuffer values, int samples, int channels, int plane) {
+
+  /** {@code batch} to read: itself when it is a float c-order array of its own, else such a copy. */
+  static ChannelPlanes of(INDArray batch) {
+    if (batch.dataType() != DataType.FLOAT) {
+      throw new IllegalArgumentException("float batches only, got " + batch.dataType());
+    }
+    return over(batch.ordering() == 'c' && !batch.isView() ? batch : batch.dup('c'));
+  }
+
+  /** {@code batch} to write into: it must be a float c-order array of its own (a copy would lose the writes). */
+  static ChannelPlanes target(INDArray batch) {
+    if (batch.dataType() != DataType.FLOAT || batch.ordering() != 'c' || batch.isView()) {
+      throw new IllegalArgumentException("a fresh float c-order array to write into, got " + batch.dataType() + " "
+          + batch.ordering() + (batch.isView() ? " view" : "") + " " + Arrays.toString(batch.shape()));
+    }
+    return over(batch);
+  }
+
+  private static ChannelPlanes over(INDArray c) {
+    int n = (int) c.size(0);
+    int channels = (int) c.size(1);
+    return new ChannelPlanes(c.data().asNioFloat(), n, channels, (int) (c.length() / ((long) n * channels)));
+  }
+
+  /** Copies plane (sample, channel) into {@code into} (plane values). */
+  void read(int sample, int channel, float[] into) {
+    values.get(offset(sample, channel), into, 0, plane);
+  }
+
+  /** Copies {@code from} (plane values) into plane (sample, channel). */
+  void write(int sample, int channel, float[] from) {
+    values.put(offset(sample, channel), from, 0, plane);
+  }
+
+  private int offset(int sample, int channel) {
+    return (sample * channels + channel) * plane;
+  }
+}
