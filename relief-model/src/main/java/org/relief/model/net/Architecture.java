@@ -214,7 +214,10 @@ public enum Architecture implements Identified {
     return configuration(spec, updater, l2, false);
   }
 
-  /** @param training the first convolution as {@link InputConvolution} (a network to train, not to save) */
+  /**
+   * @param training the first convolution as {@link InputConvolution}, ReLU layers as {@link
+   *     TrainingRelu} (a network to train, not to save)
+   */
   private MultiLayerConfiguration configuration(NetworkSpec spec, IUpdater updater, double l2, boolean training) {
     checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
     if (graph()) {
@@ -223,7 +226,11 @@ public enum Architecture implements Identified {
     NeuralNetConfiguration.ListBuilder list = trainingDefaults(spec, updater, l2).list();
     List<Layer> layers = layers(spec);
     for (int i = 0; i < layers.size(); i++) {
-      list.layer(training && i == 0 && layers.get(i) instanceof ConvolutionLayer c ? InputConvolution.of(c) : layers.get(i));
+      Layer layer = layers.get(i);
+      if (training) {
+        layer = i == 0 && layer instanceof ConvolutionLayer c ? InputConvolution.of(c) : TrainingRelu.trainingFormOf(layer);
+      }
+      list.layer(layer);
     }
     InputType input = flatInput
         ? InputType.feedForward(spec.inputVolume())
@@ -274,7 +281,8 @@ public enum Architecture implements Identified {
   /**
    * A network ready to train: DL4J's with {@code updater} and weight decay {@code l2},
    * its parameters set to {@code params} (the flat layout of {@link #build}), its first
-   * convolution an {@link InputConvolution}, its BatchNorm layers on {@link TrainingBatchNorm}.
+   * convolution an {@link InputConvolution}, its ReLU layers {@link TrainingRelu}, its BatchNorm
+   * layers on {@link TrainingBatchNorm}.
    */
   public ReliefNetwork trainable(NetworkSpec spec, IUpdater updater, double l2, float[] params) {
     OneDnnHelpers.enable();

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A float batch {@code [n, C, ...]} (NCHW, or {@code [n, C]}) as its native buffer, read and
@@ -18,16 +19,24 @@ record ChannelPlanes(FloatBuffer values, int samples, int channels, int plane) {
     if (batch.dataType() != DataType.FLOAT) {
       throw new IllegalArgumentException("float batches only, got " + batch.dataType());
     }
-    return over(batch.ordering() == 'c' && !batch.isView() ? batch : batch.dup('c'));
+    return over(isPacked(batch) ? batch : batch.dup('c'));
   }
 
   /** {@code batch} to write into: it must be a float c-order array of its own (a copy would lose the writes). */
   static ChannelPlanes target(INDArray batch) {
-    if (batch.dataType() != DataType.FLOAT || batch.ordering() != 'c' || batch.isView()) {
+    if (batch.dataType() != DataType.FLOAT || !isPacked(batch)) {
       throw new IllegalArgumentException("a fresh float c-order array to write into, got " + batch.dataType() + " "
           + batch.ordering() + (batch.isView() ? " view" : "") + " " + Arrays.toString(batch.shape()));
     }
     return over(batch);
+  }
+
+  /**
+   * Whether {@code a} is its whole buffer in c order. ND4J reports a permuted array as c order
+   * and not a view (its offset and length are the buffer's): only its strides tell.
+   */
+  private static boolean isPacked(INDArray a) {
+    return !a.isView() && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
   }
 
   private static ChannelPlanes over(INDArray c) {

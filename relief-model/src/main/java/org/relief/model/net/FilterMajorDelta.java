@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (δ = ∂L/∂a where z &gt; 0, else 0), written filter-major — {@code [F, n, OH, OW]}, what the
  * weight gradient's convolution reads as its kernel ({@link InputConvolutionLayer}) — together
  * with Σ δ per filter, the bias gradient. One pass over the native buffers, filters in
- * parallel, the mask without branches (z's sign is a coin flip to the CPU). It replaces ND4J's
+ * parallel, the mask without branches ({@link ReluGate}). It replaces ND4J's
  * ReLU backward, a permuted copy and a reduction over three axes, which together cost as much
  * as the convolution (JFR, BENCHMARKS.md).
  */
@@ -42,10 +42,7 @@ final class FilterMajorDelta {
         if (z != null) {
           z.read(s, f, pre);
           for (int p = 0; p < plane; p++) {
-            int bits = Float.floatToRawIntBits(pre[p]);
-            // all ones where z > 0 (positive sign bit and not +0), zero elsewhere, -0 included
-            int keep = (-bits & ~bits) >> 31;
-            grad[p] = Float.intBitsToFloat(Float.floatToRawIntBits(grad[p]) & keep);
+            grad[p] = ReluGate.ifPositive(grad[p], pre[p]);
           }
         }
         ChannelMoments.addSums(grad, grad, partial);

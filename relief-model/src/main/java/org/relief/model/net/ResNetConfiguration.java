@@ -34,7 +34,8 @@ final class ResNetConfiguration {
   /**
    * @param blocks basic blocks per stage
    * @param widths channels per stage; the stem has {@code widths[0]}
-   * @param training the stem convolution as {@link InputConvolution} (a network to train, not to save)
+   * @param training the stem convolution as {@link InputConvolution}, ReLU layers as {@link
+   *     TrainingRelu} (a network to train, not to save)
    */
   static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2,
       boolean training) {
@@ -44,12 +45,13 @@ final class ResNetConfiguration {
         .addInputs(INPUT)
         .setInputTypes(InputType.convolutional(spec.height(), spec.width(), spec.channels()));
     ConvolutionLayer stem = conv(spec.channels(), widths[0], 1);
-    String x = convBnRelu(g, "conv1", "bn1", "relu", INPUT, training ? InputConvolution.of(stem) : stem, widths[0]);
+    String x = convBnRelu(g, "conv1", "bn1", "relu", INPUT, training ? InputConvolution.of(stem) : stem, widths[0],
+        training);
     int in = widths[0];
     for (int stage = 0; stage < blocks.length; stage++) {
       for (int b = 0; b < blocks[stage]; b++) {
         int stride = stage > 0 && b == 0 ? 2 : 1;
-        x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride);
+        x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride, training);
         in = widths[stage];
       }
     }
@@ -60,23 +62,24 @@ final class ResNetConfiguration {
   }
 
   private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
-      int stride) {
-    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x, conv(in, planes, stride), planes);
+      int stride, boolean training) {
+    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x, conv(in, planes, stride), planes,
+        training);
     g.addLayer(prefix + "conv2", conv(planes, planes, 1), h);
     g.addLayer(prefix + "bn2", batchNorm(planes), prefix + "conv2");
     boolean optionA = stride != 1 || in != planes;
     g.addLayer(prefix + "shortcut", new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1,
         optionA ? planes / 4 : 0), x);
     g.addVertex(prefix + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), prefix + "bn2", prefix + "shortcut");
-    g.addLayer(prefix + "relu2", relu(), prefix + "add");
+    g.addLayer(prefix + "relu2", relu(training), prefix + "add");
     return prefix + "relu2";
   }
 
   private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String conv, String bn, String relu,
-      String x, ConvolutionLayer layer, int out) {
+      String x, ConvolutionLayer layer, int out, boolean training) {
     g.addLayer(conv, layer, x);
     g.addLayer(bn, batchNorm(out), conv);
-    g.addLayer(relu, relu(), bn);
+    g.addLayer(relu, relu(training), bn);
     return relu;
   }
 
@@ -90,7 +93,7 @@ final class ResNetConfiguration {
     return new BatchNormalization.Builder().nOut(channels).eps(1e-5).decay(0.9).useLogStd(false).build();
   }
 
-  private static ActivationLayer relu() {
-    return new ActivationLayer.Builder().activation(Activation.RELU).build();
+  private static ActivationLayer relu(boolean training) {
+    return training ? new TrainingRelu() : new ActivationLayer.Builder().activation(Activation.RELU).build();
   }
 }
