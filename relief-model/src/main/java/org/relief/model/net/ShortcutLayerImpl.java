@@ -1,5 +1,6 @@
 package org.relief.model.net;
 
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -14,7 +15,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** The computation of a {@link ShortcutLayer}; NCHW activations. */
+/**
+ * The computation of a {@link ShortcutLayer}; NCHW activations. Float batches go plane by plane
+ * in Java, channels in parallel, picking every stride-th pixel and applying the channel's gate
+ * in the same pass: ND4J's broadcast multiply for the gates was 14 % of ResNet-20's forward
+ * pass (JFR), and after the first pruning step every option-A block has closed gates (its
+ * zero-padded channels), which ND4J zeroed one strided channel view at a time: ResNet-20's two
+ * option-A shortcuts took 18.6 ms forward and backward at batch 120, now 5.7 (best of 60,
+ * BENCHMARKS.md). An identity shortcut with open gates stays ND4J's copy, which is faster.
+ */
 final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
 
   ShortcutLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -44,24 +53,69 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     long h = c.outputSize(input.size(2));
     long w = c.outputSize(input.size(3));
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, c.getChannelsOut(), h, w}, 'c');
+    float[] gates = gates();
+    if (isIdentity(c, gates)) {
+      return out.assign(input);
+    }
+    if (input.dataType() == DataType.FLOAT) {
+      ChannelPlanes from = ChannelPlanes.of(input);
+      ChannelPlanes to = ChannelPlanes.target(out);
+      int inW = (int) input.size(3);
+      // out[s, k] = gate[k] · x[s, k − offset, ::stride, ::stride]; zero outside the input's channels
+      IntStream.range(0, c.getChannelsOut()).parallel().forEach(k -> {
+        int j = k - c.getOffset();
+        boolean silent = j < 0 || j >= c.getChannelsIn() || gates[k] == 0f;
+        float[] plane = new float[from.plane()];
+        float[] picked = new float[to.plane()];
+        for (int s = 0; s < n; s++) {
+          if (!silent) {
+            from.read(s, j, plane);
+            strided(plane, inW, c.getStride(), picked, (int) w, gates[k], true);
+          }
+          to.write(s, k, picked);
+        }
+      });
+      return out;
+    }
     if (c.getOffset() > 0 || c.getChannelsIn() < c.getChannelsOut()) {
       out.assign(0);
     }
     out.get(channelsOfInput(c)).assign(subsampled(input, c.getStride()));
-    return gated(out);
+    return gated(out, gates);
   }
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     assertInputSet(true);
     ShortcutLayer c = layerConf();
-    INDArray gatedEpsilon = gates().open() ? epsilon : gated(epsilon.dup());
-    INDArray fromInput = gatedEpsilon.get(channelsOfInput(c));
     INDArray epsilonIn = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-    if (c.getStride() > 1) {
-      epsilonIn.assign(0);
+    float[] gates = gates();
+    if (isIdentity(c, gates)) {
+      epsilonIn.assign(epsilon);
+    } else if (input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT) {
+      ChannelPlanes from = ChannelPlanes.of(epsilon);
+      ChannelPlanes to = ChannelPlanes.target(epsilonIn);
+      int inW = (int) input.size(3);
+      int w = (int) epsilon.size(3);
+      // ∂L/∂x[s, j, ::stride, ::stride] = gate[j + offset] · ∂L/∂out[s, j + offset]; zero between
+      IntStream.range(0, c.getChannelsIn()).parallel().forEach(j -> {
+        int k = j + c.getOffset();
+        float[] plane = new float[from.plane()];
+        float[] spread = new float[to.plane()];
+        for (int s = 0; s < input.size(0); s++) {
+          if (gates[k] != 0f) {
+            from.read(s, k, plane);
+            strided(spread, inW, c.getStride(), plane, w, gates[k], false);
+          }
+          to.write(s, j, spread);
+        }
+      });
+    } else {
+      if (c.getStride() > 1) {
+        epsilonIn.assign(0);
+      }
+      subsampled(epsilonIn, c.getStride()).assign(gated(epsilon.dup(), gates).get(channelsOfInput(c)));
     }
-    subsampled(epsilonIn, c.getStride()).assign(fromInput);
 
     // the gate is a mask, not a learned parameter: its gradient is always 0
     INDArray gateGradient = gradientViews.get(ShortcutGateInitializer.GATE);
@@ -72,52 +126,48 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
   }
 
   /**
-   * {@code a} times the gate of its channel, in place. Gates are 0/1 masks and nearly always all
-   * open: then nothing is done, and a closed gate zeroes its channel's view. ND4J's broadcast
-   * multiply along the channel axis, kept for any other value, was 14 % of ResNet-20's forward
-   * pass (JFR) with every gate open.
+   * Between a full plane (row width {@code fullW}) and its every-{@code stride}-th rows and
+   * columns (row width {@code w}, as many rows as fit): {@code picked = gate · full[::s, ::s]}
+   * when {@code pick}, else {@code full[::s, ::s] = gate · picked} (other entries untouched).
    */
-  private INDArray gated(INDArray a) {
-    Gates gates = gates();
-    if (gates.open()) {
-      return a;
-    }
-    if (gates.binary()) {
-      for (int channel = 0; channel < gates.values().length; channel++) {
-        if (gates.values()[channel] == 0f) {
-          a.get(NDArrayIndex.all(), NDArrayIndex.point(channel), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
+  private static void strided(float[] full, int fullW, int stride, float[] picked, int w, float gate, boolean pick) {
+    int h = picked.length / w;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int at = y * stride * fullW + x * stride;
+        if (pick) {
+          picked[y * w + x] = gate * full[at];
+        } else {
+          full[at] = gate * picked[y * w + x];
         }
       }
-      return a;
     }
-    INDArray row = Nd4j.createFromArray(gates.values()).castTo(a.dataType());
+  }
+
+  /** A plain copy, as most blocks' shortcuts are: ND4J's copy is faster than planes through the heap. */
+  private static boolean isIdentity(ShortcutLayer c, float[] gates) {
+    if (c.getStride() != 1 || c.getOffset() != 0 || c.getChannelsIn() != c.getChannelsOut()) {
+      return false;
+    }
+    for (float g : gates) {
+      if (g != 1f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code a} times the gate of its channel, in place, with ND4J (non-float batches). */
+  private static INDArray gated(INDArray a, float[] gates) {
+    INDArray row = Nd4j.createFromArray(gates).castTo(a.dataType());
     Nd4j.getExecutioner().exec(new BroadcastMulOp(a, row, a, 1));
     return a;
   }
 
-  private record Gates(float[] values) {
-    boolean open() {
-      for (float g : values) {
-        if (g != 1f) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    boolean binary() {
-      for (float g : values) {
-        if (g != 0f && g != 1f) {
-          return false;
-        }
-      }
-      return true;
-    }
+  private float[] gates() {
+    return getParam(ShortcutGateInitializer.GATE).dup().data().asFloat();
   }
 
-  private Gates gates() {
-    return new Gates(getParam(ShortcutGateInitializer.GATE).dup().data().asFloat());
-  }
 
   private static INDArrayIndex[] channelsOfInput(ShortcutLayer c) {
     return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(c.getOffset(), c.getOffset() + c.getChannelsIn()),

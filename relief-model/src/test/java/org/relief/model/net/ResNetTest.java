@@ -130,6 +130,38 @@ class ResNetTest {
     assertEquals(epsilonBefore, epsilon, "the incoming gradient is left as it was");
   }
 
+  /** Option A: input channels 0, 1 land on output channels 1, 2 at stride 2; channels 0 and 3 are zero padding. */
+  @ParameterizedTest
+  @CsvSource({"0, 1, 0, 0", "0, 0.5, 1, 0", "1, 1, 1, 1"})
+  void theOptionAShortcutGatesForwardAndBackward(float g0, float g1, float g2, float g3) {
+    float[] gates = {g0, g1, g2, g3};
+    ShortcutLayer conf = new ShortcutLayer("shortcut", 2, 4, 2, 1);
+    NeuralNetConfiguration nn = new NeuralNetConfiguration.Builder().layer(conf).build();
+    Layer layer = conf.instantiate(nn, List.of(), 0, Nd4j.createFromArray(gates).reshape(1, 4), false, DataType.FLOAT);
+    layer.setBackpropGradientsViewArray(Nd4j.zeros(DataType.FLOAT, 1, 4));
+    INDArray x = Nd4j.rand(DataType.FLOAT, 3, 2, 6, 6);
+    INDArray epsilon = Nd4j.rand(DataType.FLOAT, 3, 4, 3, 3);
+    layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+
+    INDArray out = layer.activate(true, LayerWorkspaceMgr.noWorkspaces());
+    INDArray back = layer.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+
+    INDArrayIndex every2 = NDArrayIndex.interval(0, 2, 6);
+    for (int k = 0; k < 4; k++) {
+      INDArray expected = k == 0 || k == 3 ? Nd4j.zeros(DataType.FLOAT, 3, 3, 3)
+          : x.get(NDArrayIndex.all(), NDArrayIndex.point(k - 1), every2, every2).mul(gates[k]);
+      assertEquals(expected, out.get(NDArrayIndex.all(), NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all()),
+          "output channel " + k);
+    }
+    INDArray expectedBack = Nd4j.zeros(DataType.FLOAT, 3, 2, 6, 6);
+    for (int j = 0; j < 2; j++) {
+      expectedBack.get(NDArrayIndex.all(), NDArrayIndex.point(j), every2, every2)
+          .assign(epsilon.get(NDArrayIndex.all(), NDArrayIndex.point(j + 1), NDArrayIndex.all(), NDArrayIndex.all())
+              .mul(gates[j + 1]));
+    }
+    assertEquals(expectedBack, back);
+  }
+
   @Test
   void trainingNeverMovesTheGatesWhileItMovesTheWeights() {
     NetworkSpec spec = new NetworkSpec(Architecture.RESNET20, 3, 16, 16, 4, 5);
