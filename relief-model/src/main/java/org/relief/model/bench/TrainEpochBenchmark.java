@@ -1,5 +1,6 @@
 package org.relief.model.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.learning.config.NoOp;
@@ -9,14 +10,17 @@ import org.relief.model.data.ImageDataset;
 import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.OneDnnHelpers;
+import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.prune.LayerMask;
 import org.relief.model.prune.NetworkMasks;
 import org.relief.model.train.Accuracy;
 import org.relief.model.train.PhaseTrainer;
 
 /**
  * One epoch of masked training, timed after a warm-up epoch on a tenth of the data: the real
- * training path (masks held at zero; half of the weights and biases pruned at random, seeded), the
+ * training path (masks held at zero; half of the weights and biases pruned at random, seeded,
+ * option-A shortcuts' padded channels gated off), the
  * product's data pipeline, Adam. Reports images per second and the test accuracy after the
  * epoch, which shows what a distributed trainer costs in accuracy.
  */
@@ -64,10 +68,25 @@ public final class TrainEpochBenchmark {
         helpers);
   }
 
-  /** Half of the weights and biases pruned at random (seeded). */
+  /**
+   * Half of the weights and biases pruned at random (seeded), and the zero-padded channels of
+   * every option-A shortcut gated off, as Relief's first pruning step always leaves them (their
+   * shortcut activity is 0): the masks a ResNet retrains with.
+   */
   static NetworkMasks halfPruned(ReliefNetwork network, long seed) {
     NetworkMasks full = NetworkMasks.full(network.topology());
-    return new BaselinePruner(PrunerKind.RANDOM).prune(network, full, NetworkCensus.of(network.topology(), full).total() / 2,
-        seed);
+    NetworkMasks half = new BaselinePruner(PrunerKind.RANDOM).prune(network, full,
+        NetworkCensus.of(network.topology(), full).total() / 2, seed);
+    List<LayerMask> padded = new ArrayList<>();
+    for (PrunableLayer layer : network.topology().layers()) {
+      if (layer.hasResidual()) {
+        boolean[] closed = new boolean[layer.outputs()];
+        for (int k = 0; k < closed.length; k++) {
+          closed[k] = layer.residual().sourceChannel(k) < 0;
+        }
+        padded.add(half.layer(layer.name()).withoutGates(closed));
+      }
+    }
+    return half.with(padded);
   }
 }
