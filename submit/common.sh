@@ -17,8 +17,6 @@ JVM_OPENS=(
   --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
   --add-opens=java.base/java.lang=ALL-UNNAMED
-  # JDK 17's Vector API (incubating): the pruning step's Frobenius statistics; optional
-  --add-modules=jdk.incubator.vector
 )
 
 relief_build_if_needed() {

@@ -23,7 +23,6 @@ JAVA_OPENS = " ".join([
     "--add-opens=java.base/java.util=ALL-UNNAMED",
     "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
     "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-modules=jdk.incubator.vector",
 ])
 MAIN_CLASS = "org.relief.cli.Relief"
 RELIEF_JAR = os.environ.get("RELIEF_JAR", "/opt/relief/relief.jar")

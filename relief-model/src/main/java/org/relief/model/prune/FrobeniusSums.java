@@ -31,8 +31,6 @@ final class FrobeniusSums {
   private final int filters;
   private final int planeSize;
   private final PatchGrams grams;
-  /** The stride-1 Grams on the Vector API, or null (strided layer, or the JVM lacks the module). */
-  private final PlaneGrams planeGrams;
   /** [C][F·pairs]: channel i's row for filter j holds |K_ji|_a·|K_ji|_a' for every pair a ≤ a'. */
   private final float[][] pairProducts;
   /** [C][F]: false where the whole kernel slice is zero (pruned), so its norm is 0. */
@@ -52,16 +50,10 @@ final class FrobeniusSums {
 
   /** {@code canonicalWeights} in {@link PrunableLayer}'s layout. */
   FrobeniusSums(PrunableLayer layer, float[] canonicalWeights) {
-    this(layer, canonicalWeights, VectorModule.PRESENT);
-  }
-
-  /** @param vectorApi stride-1 Grams per plane with the Vector API ({@link PlaneGrams}), else {@link PatchGrams}' */
-  FrobeniusSums(PrunableLayer layer, float[] canonicalWeights, boolean vectorApi) {
     channels = layer.inputs();
     filters = layer.outputs();
     planeSize = layer.inH() * layer.inW();
     grams = new PatchGrams(layer);
-    planeGrams = vectorApi && layer.strideH() == 1 && layer.strideW() == 1 ? new PlaneGrams(layer) : null;
     int kk = layer.weightsPerConnection();
     int pairs = grams.pairs();
     pairProducts = new float[channels][filters * pairs];
@@ -104,12 +96,8 @@ final class FrobeniusSums {
       for (int l = 0; l < lanes; l++) {
         w.planes[l] = ((long) (start + l) * channels + i) * planeSize;
       }
-      if (planeGrams != null) {
-        planeGrams.fill(values, w.planes, lanes, w.scratch.grams);
-      } else {
-        grams.load(values, w.planes, lanes, w.scratch);
-        grams.compute(w.scratch, lanes);
-      }
+      grams.load(values, w.planes, lanes, w.scratch);
+      grams.compute(w.scratch, lanes);
       addNorms(i, w, lanes);
     }
     for (int j = 0; j < filters; j++) {
