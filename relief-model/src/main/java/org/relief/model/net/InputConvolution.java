@@ -45,12 +45,7 @@ public class InputConvolution extends ConvolutionLayer {
       Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams,
       DataType dataType) {
     LayerValidation.assertNInNOutSet("InputConvolution", getLayerName(), index, getNIn(), getNOut());
-    InputConvolutionLayer layer = new InputConvolutionLayer(conf, dataType);
-    layer.setListeners(listeners);
-    layer.setIndex(index);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+    return LayerInstances.wired(new InputConvolutionLayer(conf, dataType), conf, listeners, index, paramsView,
+        initializeParams, initializer());
   }
 }

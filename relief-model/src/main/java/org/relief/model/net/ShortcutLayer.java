@@ -2,7 +2,6 @@ package org.relief.model.net;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -86,14 +85,8 @@ public final class ShortcutLayer extends BaseLayer {
   @Override
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-    ShortcutLayerImpl layer = new ShortcutLayerImpl(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+    return LayerInstances.wired(new ShortcutLayerImpl(conf, networkDataType), conf, listeners, layerIndex,
+        layerParamsView, initializeParams, initializer());
   }
 
   @Override

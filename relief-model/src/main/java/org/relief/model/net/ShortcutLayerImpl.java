@@ -70,7 +70,7 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
         for (int s = 0; s < n; s++) {
           if (!silent) {
             from.read(s, j, plane);
-            strided(plane, inW, c.getStride(), picked, (int) w, gates[k], true);
+            pick(plane, inW, c.getStride(), gates[k], picked, (int) w);
           }
           to.write(s, k, picked);
         }
@@ -101,13 +101,13 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
       IntStream.range(0, c.getChannelsIn()).parallel().forEach(j -> {
         int k = j + c.getOffset();
         float[] plane = new float[from.plane()];
-        float[] spread = new float[to.plane()];
+        float[] inputPlane = new float[to.plane()]; // the entries between the strided ones stay 0
         for (int s = 0; s < input.size(0); s++) {
           if (gates[k] != 0f) {
             from.read(s, k, plane);
-            strided(spread, inW, c.getStride(), plane, w, gates[k], false);
+            spread(plane, w, gates[k], c.getStride(), inputPlane, inW);
           }
-          to.write(s, j, spread);
+          to.write(s, j, inputPlane);
         }
       });
     } else {
@@ -125,21 +125,20 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     return new Pair<>(gradient, epsilonIn);
   }
 
-  /**
-   * Between a full plane (row width {@code fullW}) and its every-{@code stride}-th rows and
-   * columns (row width {@code w}, as many rows as fit): {@code picked = gate · full[::s, ::s]}
-   * when {@code pick}, else {@code full[::s, ::s] = gate · picked} (other entries untouched).
-   */
-  private static void strided(float[] full, int fullW, int stride, float[] picked, int w, float gate, boolean pick) {
-    int h = picked.length / w;
-    for (int y = 0; y < h; y++) {
+  /** {@code picked = gate · full[::stride, ::stride]}: {@code full} rows are {@code fullW} wide, {@code picked} rows {@code w}. */
+  private static void pick(float[] full, int fullW, int stride, float gate, float[] picked, int w) {
+    for (int y = 0; y < picked.length / w; y++) {
       for (int x = 0; x < w; x++) {
-        int at = y * stride * fullW + x * stride;
-        if (pick) {
-          picked[y * w + x] = gate * full[at];
-        } else {
-          full[at] = gate * picked[y * w + x];
-        }
+        picked[y * w + x] = gate * full[y * stride * fullW + x * stride];
+      }
+    }
+  }
+
+  /** {@code full[::stride, ::stride] = gate · picked}, the other entries of {@code full} untouched. */
+  private static void spread(float[] picked, int w, float gate, int stride, float[] full, int fullW) {
+    for (int y = 0; y < picked.length / w; y++) {
+      for (int x = 0; x < w; x++) {
+        full[y * stride * fullW + x * stride] = gate * picked[y * w + x];
       }
     }
   }

@@ -1,7 +1,6 @@
 package org.relief.model.net;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -38,13 +37,7 @@ public class TrainingRelu extends ActivationLayer {
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
       Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams,
       DataType dataType) {
-    TrainingReluLayer layer = new TrainingReluLayer(conf, dataType);
-    layer.setListeners(listeners);
-    layer.setIndex(index);
-    layer.setParamsViewArray(paramsView);
-    Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+    return LayerInstances.wired(new TrainingReluLayer(conf, dataType), conf, listeners, index, paramsView,
+        initializeParams, initializer());
   }
 }

@@ -109,11 +109,7 @@ class ResNetTest {
   @CsvSource({"1, 1, 1, 1", "1, 1, 0, 1", "1, 0.5, 0, 1"})
   void theShortcutScalesEachChannelByItsGateForwardAndBackward(float g0, float g1, float g2, float g3) {
     float[] gates = {g0, g1, g2, g3};
-    ShortcutLayer conf = new ShortcutLayer("shortcut", 4, 4, 1, 0);
-    NeuralNetConfiguration nn = new NeuralNetConfiguration.Builder().layer(conf).build();
-    INDArray params = Nd4j.createFromArray(gates).reshape(1, 4);
-    Layer layer = conf.instantiate(nn, List.of(), 0, params, false, DataType.FLOAT);
-    layer.setBackpropGradientsViewArray(Nd4j.zeros(DataType.FLOAT, 1, 4));
+    Layer layer = shortcut(new ShortcutLayer("shortcut", 4, 4, 1, 0), gates);
     INDArray x = Nd4j.rand(DataType.FLOAT, 2, 4, 3, 3);
     INDArray epsilon = Nd4j.rand(DataType.FLOAT, 2, 4, 3, 3);
     INDArray epsilonBefore = epsilon.dup();
@@ -130,15 +126,21 @@ class ResNetTest {
     assertEquals(epsilonBefore, epsilon, "the incoming gradient is left as it was");
   }
 
+  /** The layer of {@code conf} on its own, with {@code gates} as its parameters. */
+  private static Layer shortcut(ShortcutLayer conf, float[] gates) {
+    NeuralNetConfiguration nn = new NeuralNetConfiguration.Builder().layer(conf).build();
+    Layer layer = conf.instantiate(nn, List.of(), 0, Nd4j.createFromArray(gates).reshape(1, gates.length), false,
+        DataType.FLOAT);
+    layer.setBackpropGradientsViewArray(Nd4j.zeros(DataType.FLOAT, 1, gates.length));
+    return layer;
+  }
+
   /** Option A: input channels 0, 1 land on output channels 1, 2 at stride 2; channels 0 and 3 are zero padding. */
   @ParameterizedTest
   @CsvSource({"0, 1, 0, 0", "0, 0.5, 1, 0", "1, 1, 1, 1"})
   void theOptionAShortcutGatesForwardAndBackward(float g0, float g1, float g2, float g3) {
     float[] gates = {g0, g1, g2, g3};
-    ShortcutLayer conf = new ShortcutLayer("shortcut", 2, 4, 2, 1);
-    NeuralNetConfiguration nn = new NeuralNetConfiguration.Builder().layer(conf).build();
-    Layer layer = conf.instantiate(nn, List.of(), 0, Nd4j.createFromArray(gates).reshape(1, 4), false, DataType.FLOAT);
-    layer.setBackpropGradientsViewArray(Nd4j.zeros(DataType.FLOAT, 1, 4));
+    Layer layer = shortcut(new ShortcutLayer("shortcut", 2, 4, 2, 1), gates);
     INDArray x = Nd4j.rand(DataType.FLOAT, 3, 2, 6, 6);
     INDArray epsilon = Nd4j.rand(DataType.FLOAT, 3, 4, 3, 3);
     layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());

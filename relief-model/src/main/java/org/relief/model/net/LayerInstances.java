@@ -1,0 +1,24 @@
+package org.relief.model.net;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** How DL4J's layer configurations wire up the layer they instantiate; Relief's own configurations do the same. */
+final class LayerInstances {
+  private LayerInstances() {}
+
+  /** {@code layer} with its listeners, index, parameter views (initialised if asked) and configuration set. */
+  static <T extends Layer> T wired(T layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+      int index, INDArray paramsView, boolean initializeParams, ParamInitializer initializer) {
+    layer.setListeners(listeners);
+    layer.setIndex(index);
+    layer.setParamsViewArray(paramsView);
+    layer.setParamTable(initializer.init(conf, paramsView, initializeParams));
+    layer.setConf(conf);
+    return layer;
+  }
+}
