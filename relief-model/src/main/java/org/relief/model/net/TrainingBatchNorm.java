@@ -19,14 +19,13 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * BatchNorm as Relief trains it: the forward pass through libnd4j's oneDNN-backed {@code
- * batchnorm} op, as DL4J's oneDNN helper does, but the batch moments from {@link ChannelMoments}
- * and the backward pass from {@link BatchNormBackward} instead of ND4J's axis reductions and
- * libnd4j's {@code batchnorm_bp} (together ~38 % of a ResNet-20 training step). Installed in
+ * BatchNorm as Relief trains it: the batch moments from {@link ChannelMoments}, the forward pass
+ * from {@link BatchNormForward} and the backward pass from {@link BatchNormBackward}, instead of
+ * ND4J's axis reductions, libnd4j's oneDNN {@code batchnorm} op and its {@code batchnorm_bp}
+ * (together ~38 % of a ResNet-20 training step, before these). Installed in
  * networks built to train ({@link #install}); float NCHW or rank-2 input, anything else falls
  * back to DL4J's own path.
  */
@@ -79,8 +78,8 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
     if (!handles(x, format) || gamma == null || beta == null) {
       return null;
     }
-    INDArray mean;
-    INDArray variance;
+    float[] mean;
+    float[] variance;
     if (training) {
       if (batchMean == null || batchMean.length() != x.size(1)) {
         try (MemoryWorkspace none = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -89,21 +88,16 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
         }
       }
       moments = ChannelMoments.of(x);
-      batchMean.assign(Nd4j.createFromArray(moments.means()));
-      batchVariance.assign(Nd4j.createFromArray(moments.variances()));
-      mean = batchMean;
-      variance = batchVariance;
+      mean = moments.means();
+      variance = moments.variances();
+      batchMean.assign(Nd4j.createFromArray(mean));
+      batchVariance.assign(Nd4j.createFromArray(variance));
     } else {
-      mean = globalMean.reshape(globalMean.length());
-      variance = globalVariance.reshape(globalVariance.length());
+      mean = floats(globalMean);
+      variance = floats(globalVariance);
     }
-    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
-    Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-        .addInputs(x, mean, variance, vector(gamma), vector(beta))
-        .addOutputs(out)
-        .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1
-        .addFloatingPointArguments(eps)
-        .build());
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+    BatchNormForward.of(x, mean, variance, floats(gamma), floats(beta), eps, out);
     return out;
   }
 
@@ -125,8 +119,9 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
     return x.dataType() == DataType.FLOAT && (x.rank() == 2 || (x.rank() == 4 && format == CNN2DFormat.NCHW));
   }
 
-  private static INDArray vector(INDArray a) {
-    return a.rank() == 1 ? a : a.reshape(a.length());
+  /** A parameter or statistics vector's values ({@code [C]} or {@code [1, C]}). */
+  private static float[] floats(INDArray a) {
+    return a.castTo(DataType.FLOAT).dup().data().asFloat();
   }
 
   @Override

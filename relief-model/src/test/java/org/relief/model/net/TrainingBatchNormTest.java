@@ -85,8 +85,8 @@ class TrainingBatchNormTest {
 
   /**
    * Against DL4J in double precision: activations, gradients (the first layer's reach it through
-   * BatchNorm's input gradient) and parameters with running statistics after three steps, to
-   * 1e-5 of the largest entry. DL4J's own float helper misses that on the 64×16×16 batch
+   * BatchNorm's input gradient), parameters with running statistics after three steps and the
+   * inference-mode activations that use them, to 1e-5 of the largest entry. DL4J's own float helper misses that on the 64×16×16 batch
    * (activations 2.2e-5, gradients 2e-4: it sums the batch mean in float); ours measured ≤ 3e-6.
    */
   @ParameterizedTest
@@ -119,6 +119,9 @@ class TrainingBatchNormTest {
     assertNotEquals(before, reference.params(), "training moved the parameters");
     // the flat parameters hold BatchNorm's running mean and variance, updated from the batch moments
     assertEquals(0.0, worst(relief.params(), reference.params()), 1e-5, "parameters and running statistics after three steps");
+    // inference normalises with the running statistics
+    assertEquals(0.0, worst(relief.output(features, false), reference.output(features.castTo(DataType.DOUBLE), false)),
+        1e-5, "inference-mode activations");
   }
 
   @Test
