@@ -34,7 +34,7 @@ final class BatchNormBackward {
     int channels = xs.channels();
     int plane = xs.plane();
     double count = (double) n * plane;
-    float[] g = gamma.dup().data().asFloat();
+    float[] g = gamma.toFloatVector();
     float[] dGammas = new float[channels];
     float[] dBetas = new float[channels];
     IntStream.range(0, channels).parallel().forEach(ch -> {

@@ -164,7 +164,7 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
   }
 
   private float[] gates() {
-    return getParam(ShortcutGateInitializer.GATE).dup().data().asFloat();
+    return getParam(ShortcutGateInitializer.GATE).toFloatVector();
   }
 
 

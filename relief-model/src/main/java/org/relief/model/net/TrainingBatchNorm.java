@@ -93,11 +93,11 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
       batchMean.assign(Nd4j.createFromArray(mean));
       batchVariance.assign(Nd4j.createFromArray(variance));
     } else {
-      mean = floats(globalMean);
-      variance = floats(globalVariance);
+      mean = globalMean.toFloatVector();
+      variance = globalVariance.toFloatVector();
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-    BatchNormForward.of(x, mean, variance, floats(gamma), floats(beta), eps, out);
+    BatchNormForward.of(x, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, out);
     return out;
   }
 
@@ -117,11 +117,6 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
 
   private static boolean handles(INDArray x, CNN2DFormat format) {
     return x.dataType() == DataType.FLOAT && (x.rank() == 2 || (x.rank() == 4 && format == CNN2DFormat.NCHW));
-  }
-
-  /** A parameter or statistics vector's values ({@code [C]} or {@code [1, C]}). */
-  private static float[] floats(INDArray a) {
-    return a.castTo(DataType.FLOAT).dup().data().asFloat();
   }
 
   @Override
