@@ -35,12 +35,10 @@ public final class ActivityCollector {
   public ActivityCollector(ReliefNetwork network, ActivityRequest request) {
     this.network = network;
     this.request = request;
-    if (request.convScore().needsPerSampleNorms()) {
-      for (String name : request.layers()) {
-        PrunableLayer layer = network.topology().layer(name);
-        if (layer.isConv()) {
-          frobenius.put(name, new FrobeniusSums(layer, network.weights(name)));
-        }
+    for (String name : request.layers()) {
+      PrunableLayer layer = network.topology().layer(name);
+      if (request.needsFrobeniusSums(layer)) {
+        frobenius.put(name, new FrobeniusSums(layer, network.weights(name)));
       }
     }
   }
@@ -69,8 +67,11 @@ public final class ActivityCollector {
     for (String name : request.layers()) {
       PrunableLayer layer = network.topology().layer(name);
       LayerIO layerIO = io.get(name);
-      double[] inputAbs = new double[layer.inputVolume()];
-      SampleSums.addAbs(layerIO.input(), inputAbs);
+      double[] inputAbs = null;
+      if (request.needsInputSums(layer)) {
+        inputAbs = new double[layer.inputVolume()];
+        SampleSums.addAbs(layerIO.input(), inputAbs);
+      }
       double[] outputAbs = new double[layer.outputs()];
       SampleSums.addAbsPerUnit(layerIO.output(), layer.outputs(), outputAbs);
       double[] frobeniusSums = null;

@@ -42,7 +42,7 @@ public final class ConnectionScores {
       throw new IllegalArgumentException("layer " + layer.name() + ": got " + weights.length + " weights and "
           + biases.length + " biases");
     }
-    if (activity.inputVolume() != layer.inputVolume() || activity.units() != layer.outputs()) {
+    if ((activity.hasInputSums() && activity.inputVolume() != layer.inputVolume()) || activity.units() != layer.outputs()) {
       throw new IllegalArgumentException("layer " + layer.name() + ": statistics have the wrong shape");
     }
     if (!layer.isConv()) {

@@ -7,7 +7,8 @@ import java.io.Serializable;
  * additive statistics"). Means are sums divided by {@link #samples()}.
  *
  * <p>Index conventions: {@code inputAbsSum} follows the layer's input, C·H·W row-major for a
- * convolution; {@code outputAbsSum} has one entry per unit (summed over output positions);
+ * convolution, and is absent for a convolution scored by {@code frobenius}, which does not use it;
+ * {@code outputAbsSum} has one entry per unit (summed over output positions);
  * {@code frobeniusSum[j * inputs + i]} is {@code Σ_n ‖|K_ji| ⋆ |x_ni|‖_F} and is present only
  * when the Frobenius score was requested.
  */
@@ -43,7 +44,14 @@ public final class LayerActivity implements Serializable {
 
   /** {@code mean_n |x_n[k]|} for input value {@code k}. */
   public double meanInputAbs(int k) {
+    if (inputAbsSum == null) {
+      throw new IllegalStateException("layer " + layer + ": input sums were not collected (a frobenius convolution)");
+    }
     return inputAbsSum[k] / samples;
+  }
+
+  public boolean hasInputSums() {
+    return inputAbsSum != null;
   }
 
   /** Σ over samples and positions of the unit's |post-activation output|; 0 means a dead unit. */
@@ -93,8 +101,9 @@ public final class LayerActivity implements Serializable {
     return Math.sqrt(squares);
   }
 
+  /** Input values with a sum, 0 if input sums were not collected. */
   public int inputVolume() {
-    return inputAbsSum.length;
+    return inputAbsSum == null ? 0 : inputAbsSum.length;
   }
 
   public int units() {

@@ -27,7 +27,7 @@ public final class MutableActivityStats implements Serializable {
     final double[] shortcutAbs;
 
     Sums(int inputVolume, int units, int frobeniusEntries, int residualVolume) {
-      inputAbs = new double[inputVolume];
+      inputAbs = inputVolume > 0 ? new double[inputVolume] : null;
       outputAbs = new double[units];
       frobenius = frobeniusEntries > 0 ? new double[frobeniusEntries] : null;
       branchAbs = residualVolume > 0 ? new double[residualVolume] : null;
@@ -41,9 +41,10 @@ public final class MutableActivityStats implements Serializable {
   public MutableActivityStats(NetworkTopology topology, ActivityRequest request) {
     for (String name : request.layers()) {
       PrunableLayer layer = topology.layer(name);
-      int frobenius = layer.isConv() && request.convScore().needsPerSampleNorms() ? layer.outputs() * layer.inputs() : 0;
+      int inputs = request.needsInputSums(layer) ? layer.inputVolume() : 0;
+      int frobenius = request.needsFrobeniusSums(layer) ? layer.outputs() * layer.inputs() : 0;
       int residual = layer.hasResidual() ? layer.outputs() * layer.outputPositions() : 0;
-      layers.put(name, new Sums(layer.inputVolume(), layer.outputs(), frobenius, residual));
+      layers.put(name, new Sums(inputs, layer.outputs(), frobenius, residual));
     }
   }
 
@@ -51,7 +52,7 @@ public final class MutableActivityStats implements Serializable {
    * Adds one batch's sums for one layer.
    *
    * @param samples examples in the batch
-   * @param inputAbs Σ_n |x_n| per input value
+   * @param inputAbs Σ_n |x_n| per input value, or null if not collected ({@link ActivityRequest#needsInputSums})
    * @param outputAbs Σ_n Σ_positions |output| per unit
    * @param frobenius Σ_n ‖|K_ji| ⋆ |x_ni|‖_F, index {@code j * inputs + i}, or null if not collected
    */
@@ -74,7 +75,12 @@ public final class MutableActivityStats implements Serializable {
       addInto(layer, "branch", s.branchAbs, branchAbs);
       addInto(layer, "shortcut", s.shortcutAbs, shortcutAbs);
     }
-    addInto(layer, "input", s.inputAbs, inputAbs);
+    if (s.inputAbs != null) {
+      if (inputAbs == null) {
+        throw new IllegalArgumentException("layer " + layer + ": input sums are required");
+      }
+      addInto(layer, "input", s.inputAbs, inputAbs);
+    }
     addInto(layer, "output", s.outputAbs, outputAbs);
     if (s.frobenius != null) {
       if (frobenius == null) {
@@ -94,11 +100,13 @@ public final class MutableActivityStats implements Serializable {
     for (Map.Entry<String, Sums> e : layers.entrySet()) {
       Sums mine = e.getValue();
       Sums theirs = other.layers.get(e.getKey());
-      addInto(e.getKey(), "input", mine.inputAbs, theirs.inputAbs);
-      addInto(e.getKey(), "output", mine.outputAbs, theirs.outputAbs);
-      if ((mine.frobenius == null) != (theirs.frobenius == null)) {
-        throw new IllegalArgumentException("layer " + e.getKey() + ": one side has Frobenius sums, the other not");
+      if ((mine.inputAbs == null) != (theirs.inputAbs == null) || (mine.frobenius == null) != (theirs.frobenius == null)) {
+        throw new IllegalArgumentException("layer " + e.getKey() + ": the two sides collected different sums");
       }
+      if (mine.inputAbs != null) {
+        addInto(e.getKey(), "input", mine.inputAbs, theirs.inputAbs);
+      }
+      addInto(e.getKey(), "output", mine.outputAbs, theirs.outputAbs);
       if (mine.frobenius != null) {
         addInto(e.getKey(), "frobenius", mine.frobenius, theirs.frobenius);
       }
@@ -124,7 +132,7 @@ public final class MutableActivityStats implements Serializable {
       if (s.samples == 0) {
         throw new IllegalStateException("layer " + e.getKey() + ": no samples were added");
       }
-      out.put(e.getKey(), new LayerActivity(e.getKey(), s.samples, s.inputAbs.clone(), s.outputAbs.clone(),
+      out.put(e.getKey(), new LayerActivity(e.getKey(), s.samples, s.inputAbs == null ? null : s.inputAbs.clone(), s.outputAbs.clone(),
           s.frobenius == null ? null : s.frobenius.clone(), s.branchAbs == null ? null : s.branchAbs.clone(),
           s.shortcutAbs == null ? null : s.shortcutAbs.clone()));
     }

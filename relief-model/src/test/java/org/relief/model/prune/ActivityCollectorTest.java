@@ -1,6 +1,9 @@
 package org.relief.model.prune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -115,5 +118,21 @@ class ActivityCollectorTest {
       assertEquals(sum / 5, stats.layer("fc2").meanInputAbs(i), 1e-12);
     }
     assertEquals(5, stats.layer("fc3").samples());
+  }
+
+  /** Frobenius scores convolutions from per-sample norms alone: their input sums are not taken; dense layers keep theirs. */
+  @Test
+  void frobeniusConvolutionsCollectNoInputSums() {
+    NetworkSpec spec = new NetworkSpec(Architecture.LENET5, 1, 28, 28, 10, 3);
+    ReliefNetwork network = spec.build();
+    INDArray images = PruningStepTest.randomImages(spec, 2, 4);
+    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of("conv2", "fc1"), ConvScore.FROBENIUS));
+    ActivityStats stats = collector.add(collector.newStats(), images).snapshot();
+
+    assertFalse(stats.layer("conv2").hasInputSums());
+    assertThrows(IllegalStateException.class, () -> stats.layer("conv2").meanInputAbs(0));
+    assertTrue(stats.layer("conv2").hasFrobenius());
+    assertTrue(stats.layer("fc1").hasInputSums());
+    assertEquals(network.topology().layer("fc1").inputVolume(), stats.layer("fc1").inputVolume());
   }
 }
