@@ -14,10 +14,12 @@ import org.relief.model.net.PrunableLayer;
  * ‖|K_ji| ⋆ |x_ni|‖_F² = Σ_p (k_ji·x_nip)² = k_jiᵀ G_ni k_ji, G_ni the Gram matrix of the
  * patches ({@link PatchGrams}). G is symmetric, so k_jiᵀ G k_ji = Σ_{a≤a'} (|K|_a·|K|_a')·(folded
  * G)_aa': 45 multiply-adds per filter, channel and sample for 3×3 kernels, against k²·P for the
- * correlation map itself.
+ * correlation map itself. On maps with fewer pixels than the kernel has weights the same norm is
+ * a quadratic form in the map instead ({@link PixelPairs}: 10 terms on 2×2 maps); {@link
+ * SquaredNormTerms} picks.
  *
  * <p>Channels run in parallel; within one, samples are processed {@value #LANES} at a time in
- * vector lanes, and each filter's 45-term sums are five-term fused multiply-adds over the lanes.
+ * vector lanes, and each filter's sum of terms is five-term fused multiply-adds over the lanes.
  * The kernel products are read once, when the collector is made: the sums belong to the
  * parameters as they were then. Norms are summed over samples in float per lane (at most a
  * batch's worth of non-negative terms) and over lanes and batches in double.
@@ -30,15 +32,15 @@ final class FrobeniusSums {
   private final int channels;
   private final int filters;
   private final int planeSize;
-  private final PatchGrams grams;
-  /** [C][F·pairs]: channel i's row for filter j holds |K_ji|_a·|K_ji|_a' for every pair a ≤ a'. */
-  private final float[][] pairProducts;
+  private final SquaredNormTerms terms;
+  /** [C][F·terms]: channel i's row for filter j holds the kernel-side factors w_q of K_ji. */
+  private final float[][] kernelTerms;
   /** [C][F]: false where the whole kernel slice is zero (pruned), so its norm is 0. */
   private final boolean[][] live;
   private final ThreadLocal<Work> work;
 
   private final class Work {
-    final PatchGrams.Scratch scratch = grams.newScratch(LANES);
+    final SquaredNormTerms.Lanes lanes = terms.newLanes(LANES);
     final float[] squares = new float[LANES];
     final float[][] laneNorms;
     final long[] planes = new long[LANES];
@@ -53,22 +55,18 @@ final class FrobeniusSums {
     channels = layer.inputs();
     filters = layer.outputs();
     planeSize = layer.inH() * layer.inW();
-    grams = new PatchGrams(layer);
+    terms = SquaredNormTerms.of(layer);
     int kk = layer.weightsPerConnection();
-    int pairs = grams.pairs();
-    pairProducts = new float[channels][filters * pairs];
+    int count = terms.count();
+    kernelTerms = new float[channels][filters * count];
     live = new boolean[channels][filters];
     for (int i = 0; i < channels; i++) {
       for (int j = 0; j < filters; j++) {
         int kernel = (j * channels + i) * kk;
-        int at = j * pairs;
         for (int a = 0; a < kk; a++) {
-          float ka = Math.abs(canonicalWeights[kernel + a]);
-          live[i][j] |= ka != 0f;
-          for (int a2 = a; a2 < kk; a2++) {
-            pairProducts[i][at++] = ka * Math.abs(canonicalWeights[kernel + a2]);
-          }
+          live[i][j] |= canonicalWeights[kernel + a] != 0f;
         }
+        terms.kernelTerms(canonicalWeights, kernel, kernelTerms[i], j * count);
       }
     }
     work = ThreadLocal.withInitial(Work::new);
@@ -96,8 +94,7 @@ final class FrobeniusSums {
       for (int l = 0; l < lanes; l++) {
         w.planes[l] = ((long) (start + l) * channels + i) * planeSize;
       }
-      grams.load(values, w.planes, lanes, w.scratch);
-      grams.compute(w.scratch, lanes);
+      w.lanes.compute(values, w.planes, lanes);
       addNorms(i, w, lanes);
     }
     for (int j = 0; j < filters; j++) {
@@ -109,10 +106,10 @@ final class FrobeniusSums {
     }
   }
 
-  /** laneNorms[j][l] += sqrt(Σ_q products[j][q]·grams[q][l]) for every live filter j. */
+  /** laneNorms[j][l] += sqrt(Σ_q w[j][q]·f[q][l]) for every live filter j. */
   private void addNorms(int i, Work w, int lanes) {
-    float[][] g = w.scratch.grams;
-    float[] products = pairProducts[i];
+    float[][] g = w.lanes.terms();
+    float[] products = kernelTerms[i];
     int pairs = g.length;
     float[] acc = w.squares;
     for (int j = 0; j < filters; j++) {

@@ -25,8 +25,7 @@ import org.relief.model.net.PrunableLayer;
  * kernels that is ~13 row products per map position instead of 45. All terms are non-negative,
  * so float sums lose nothing to cancellation.
  */
-final class PatchGrams {
-  private static final int LOAD_LANES = 16;
+final class PatchGrams implements SquaredNormTerms {
   private final int strideH;
   private final int strideW;
   private final int padH;
@@ -38,6 +37,7 @@ final class PatchGrams {
   /** Padded map rows and columns that some patch touches. */
   private final int rows;
   private final int cols;
+  private final int kernelSize;
   private final int pairs;
   private final List<Shift> shifts = new ArrayList<>();
 
@@ -68,6 +68,7 @@ final class PatchGrams {
     rows = (outH - 1) * strideH + kh;
     cols = (outW - 1) * strideW + kw;
     int kk = kh * kw;
+    kernelSize = kk;
     pairs = kk * (kk + 1) / 2;
     // (du, dv) -> u -> {pair, v, fold}
     Map<List<Integer>, Map<Integer, List<int[]>>> byShift = new LinkedHashMap<>();
@@ -101,60 +102,55 @@ final class PatchGrams {
     }
   }
 
-  int pairs() {
+  @Override
+  public int count() {
     return pairs;
   }
 
-  /** Per-thread working arrays for {@code lanes} samples at a time. */
-  final class Scratch {
-    final float[][] map;
-    final float[][] common;
-    final float[][] band;
-    final float[][] grams;
-    final float[][] planes;
-
-    Scratch(int lanes) {
-      map = new float[rows * cols][lanes];
-      common = new float[cols][lanes];
-      band = new float[cols][lanes];
-      grams = new float[pairs][lanes];
-      planes = new float[LOAD_LANES][inH * inW];
+  /** |K|_a·|K|_a' for the pairs a ≤ a', in the order of the folded Gram entries. */
+  @Override
+  public void kernelTerms(float[] weights, int from, float[] out, int at) {
+    for (int a = 0; a < kernelSize; a++) {
+      float ka = Math.abs(weights[from + a]);
+      for (int a2 = a; a2 < kernelSize; a2++) {
+        out[at++] = ka * Math.abs(weights[from + a2]);
+      }
     }
   }
 
-  Scratch newScratch(int lanes) {
+  @Override
+  public Scratch newLanes(int lanes) {
     return new Scratch(lanes);
   }
 
-  /**
-   * Loads |x| of {@code count} samples of one channel into the scratch's padded map, one sample
-   * per lane. {@code planes} gives, per lane, where that sample's H×W map starts in {@code
-   * input}. The padding stays zero: only the interior is ever written.
-   */
-  void load(java.nio.FloatBuffer input, long[] planes, int count, Scratch s) {
-    int realRows = Math.min(inH, rows - padH);
-    int realCols = Math.min(inW, cols - padW);
-    // a cache line of lanes at a time: each pixel's lane array is written in one run
-    for (int lane0 = 0; lane0 < count; lane0 += LOAD_LANES) {
-      int block = Math.min(LOAD_LANES, count - lane0);
-      for (int k = 0; k < block; k++) {
-        input.get((int) planes[lane0 + k], s.planes[k], 0, inH * inW);
-      }
-      for (int y = 0; y < realRows; y++) {
-        int to = (y + padH) * cols + padW;
-        int from = y * inW;
-        for (int x = 0; x < realCols; x++) {
-          float[] pixel = s.map[to + x];
-          for (int k = 0; k < block; k++) {
-            pixel[lane0 + k] = Math.abs(s.planes[k][from + x]);
-          }
-        }
-      }
+  /** Per-thread working arrays for {@code lanes} samples at a time. */
+  final class Scratch implements Lanes {
+    final LaneMaps map;
+    final float[][] common;
+    final float[][] band;
+    final float[][] grams;
+
+    Scratch(int lanes) {
+      map = new LaneMaps(inH, inW, rows, cols, padH, padW, lanes);
+      common = new float[cols][lanes];
+      band = new float[cols][lanes];
+      grams = new float[pairs][lanes];
+    }
+
+    @Override
+    public void compute(java.nio.FloatBuffer input, long[] planes, int count) {
+      map.load(input, planes, count);
+      PatchGrams.this.compute(this, count);
+    }
+
+    @Override
+    public float[][] terms() {
+      return grams;
     }
   }
 
   /** Fills {@code s.grams[pair][lane]} for lanes [0, lanes) from the loaded map. */
-  void compute(Scratch s, int lanes) {
+  private void compute(Scratch s, int lanes) {
     for (Shift shift : shifts) {
       clear(s.common, shift, lanes);
       addRows(s, s.common, shift.commonLo, 1, shift.commonHi - shift.commonLo, shift, lanes);
@@ -201,8 +197,8 @@ final class PatchGrams {
       int r2 = (first + k * step + shift.du) * cols + shift.dv;
       for (int c = shift.colLo; c < shift.colHi; c++) {
         float[] sum = acc[c];
-        float[] x1 = s.map[r1 + c];
-        float[] x2 = s.map[r2 + c];
+        float[] x1 = s.map.pixels[r1 + c];
+        float[] x2 = s.map.pixels[r2 + c];
         for (int l = 0; l < lanes; l++) {
           sum[l] += x1[l] * x2[l];
         }
