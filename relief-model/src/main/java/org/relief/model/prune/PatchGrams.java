@@ -44,9 +44,12 @@ final class PatchGrams implements SquaredNormTerms {
   /**
    * The pairs a = (u, v), a' = (u + du, v + dv) of one shift: their products span columns
    * [colLo, colHi). With stride 1 the bands of different u share rows [commonLo, commonHi),
-   * summed once (for 3×3 kernels 13 row products per map position instead of 24).
+   * summed once (for 3×3 kernels 13 row products per map position instead of 24). Products are
+   * only taken where both factors lie inside the map, columns [liveLo, liveHi): the padding is
+   * zero (on 8×8 maps, 36 % of a padded band).
    */
-  private record Shift(int du, int dv, int colLo, int colHi, int commonLo, int commonHi, List<Band> bands) {}
+  private record Shift(int du, int dv, int colLo, int colHi, int liveLo, int liveHi, int commonLo, int commonHi,
+      List<Band> bands) {}
 
   /** The pairs of a shift with first position in kernel row u: pair index, column v, fold factor. */
   private record Band(int u, int[] pairIndex, int[] v, float[] fold) {}
@@ -98,7 +101,9 @@ final class PatchGrams implements SquaredNormTerms {
       int colHi = kw - Math.max(0, dv) - 1 + (outW - 1) * strideW + 1;
       int lastU = kh - 1 - du;
       boolean shared = strideH == 1 && outH > lastU;
-      shifts.add(new Shift(du, dv, colLo, colHi, shared ? lastU : 0, shared ? outH : 0, bands));
+      int liveLo = Math.max(colLo, Math.max(padW, padW - dv));
+      int liveHi = Math.max(liveLo, Math.min(colHi, Math.min(padW + inW, padW + inW - dv)));
+      shifts.add(new Shift(du, dv, colLo, colHi, liveLo, liveHi, shared ? lastU : 0, shared ? outH : 0, bands));
     }
   }
 
@@ -190,12 +195,19 @@ final class PatchGrams implements SquaredNormTerms {
     }
   }
 
-  /** acc[c] += x̃[r][c]·x̃[r + du][c + dv] over the shift's columns, for rows r = first + k·step, k < count. */
+  /**
+   * acc[c] += x̃[r][c]·x̃[r + du][c + dv] over the shift's columns, for rows r = first + k·step,
+   * k < count; rows and columns where a factor is padding add nothing and are skipped.
+   */
   private void addRows(Scratch s, float[][] acc, int first, int step, int count, Shift shift, int lanes) {
     for (int k = 0; k < count; k++) {
-      int r1 = (first + k * step) * cols;
-      int r2 = (first + k * step + shift.du) * cols + shift.dv;
-      for (int c = shift.colLo; c < shift.colHi; c++) {
+      int r = first + k * step;
+      if (r < padH || r + shift.du < padH || r >= padH + inH || r + shift.du >= padH + inH) {
+        continue;
+      }
+      int r1 = r * cols;
+      int r2 = (r + shift.du) * cols + shift.dv;
+      for (int c = shift.liveLo; c < shift.liveHi; c++) {
         float[] sum = acc[c];
         float[] x1 = s.map.pixels[r1 + c];
         float[] x2 = s.map.pixels[r2 + c];
