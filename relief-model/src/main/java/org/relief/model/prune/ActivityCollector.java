@@ -72,8 +72,8 @@ public final class ActivityCollector {
         inputAbs = new double[layer.inputVolume()];
         SampleSums.addAbs(layerIO.input(), inputAbs);
       }
-      double[] outputAbs = new double[layer.outputs()];
-      SampleSums.addAbsPerUnit(layerIO.output(), layer.outputs(), outputAbs);
+      double[] activeSamples = new double[layer.outputs()];
+      SampleSums.addActiveSamples(layerIO.output(), layer.outputs(), activeSamples);
       double[] frobeniusSums = null;
       if (frobenius.containsKey(name)) {
         frobeniusSums = new double[layer.outputs() * layer.inputs()];
@@ -87,7 +87,7 @@ public final class ActivityCollector {
         SampleSums.addAbs(layerIO.branch(), branchAbs);
         SampleSums.addAbs(layerIO.shortcut(), shortcutAbs);
       }
-      stats.add(name, n, inputAbs, outputAbs, frobeniusSums, branchAbs, shortcutAbs);
+      stats.add(name, n, inputAbs, activeSamples, frobeniusSums, branchAbs, shortcutAbs);
     }
   }
 }

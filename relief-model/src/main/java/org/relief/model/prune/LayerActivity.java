@@ -8,7 +8,7 @@ import java.io.Serializable;
  *
  * <p>Index conventions: {@code inputAbsSum} follows the layer's input, C·H·W row-major for a
  * convolution, and is absent for a convolution scored by {@code frobenius}, which does not use it;
- * {@code outputAbsSum} has one entry per unit (summed over output positions);
+ * {@code activeSamples} counts, per unit, the samples in which its output was not all zero;
  * {@code frobeniusSum[j * inputs + i]} is {@code Σ_n ‖|K_ji| ⋆ |x_ni|‖_F} and is present only
  * when the Frobenius score was requested.
  */
@@ -18,17 +18,17 @@ public final class LayerActivity implements Serializable {
   private final String layer;
   private final long samples;
   private final double[] inputAbsSum;
-  private final double[] outputAbsSum;
+  private final double[] activeSamples;
   private final double[] frobeniusSum;
   private final double[] branchAbsSum;
   private final double[] shortcutAbsSum;
 
-  LayerActivity(String layer, long samples, double[] inputAbsSum, double[] outputAbsSum, double[] frobeniusSum,
+  LayerActivity(String layer, long samples, double[] inputAbsSum, double[] activeSamples, double[] frobeniusSum,
       double[] branchAbsSum, double[] shortcutAbsSum) {
     this.layer = layer;
     this.samples = samples;
     this.inputAbsSum = inputAbsSum;
-    this.outputAbsSum = outputAbsSum;
+    this.activeSamples = activeSamples;
     this.frobeniusSum = frobeniusSum;
     this.branchAbsSum = branchAbsSum;
     this.shortcutAbsSum = shortcutAbsSum;
@@ -54,9 +54,9 @@ public final class LayerActivity implements Serializable {
     return inputAbsSum != null;
   }
 
-  /** Σ over samples and positions of the unit's |post-activation output|; 0 means a dead unit. */
-  public double outputAbsSum(int unit) {
-    return outputAbsSum[unit];
+  /** Samples in which the unit's post-activation output was not all zero; 0 means a dead unit. */
+  public double activeSamples(int unit) {
+    return activeSamples[unit];
   }
 
   public boolean hasFrobenius() {
@@ -92,7 +92,7 @@ public final class LayerActivity implements Serializable {
     if (sums == null) {
       throw new IllegalStateException("layer " + layer + ": no " + what + " sums (not a residual block)");
     }
-    int positions = sums.length / outputAbsSum.length;
+    int positions = sums.length / activeSamples.length;
     double squares = 0;
     for (int p = channel * positions; p < (channel + 1) * positions; p++) {
       double mean = sums[p] / samples;
@@ -107,6 +107,6 @@ public final class LayerActivity implements Serializable {
   }
 
   public int units() {
-    return outputAbsSum.length;
+    return activeSamples.length;
   }
 }

@@ -21,14 +21,14 @@ public final class MutableActivityStats implements Serializable {
     private static final long serialVersionUID = 1L;
     long samples;
     final double[] inputAbs;
-    final double[] outputAbs;
+    final double[] activeSamples;
     final double[] frobenius;
     final double[] branchAbs;
     final double[] shortcutAbs;
 
     Sums(int inputVolume, int units, int frobeniusEntries, int residualVolume) {
       inputAbs = inputVolume > 0 ? new double[inputVolume] : null;
-      outputAbs = new double[units];
+      activeSamples = new double[units];
       frobenius = frobeniusEntries > 0 ? new double[frobeniusEntries] : null;
       branchAbs = residualVolume > 0 ? new double[residualVolume] : null;
       shortcutAbs = residualVolume > 0 ? new double[residualVolume] : null;
@@ -53,11 +53,12 @@ public final class MutableActivityStats implements Serializable {
    *
    * @param samples examples in the batch
    * @param inputAbs Σ_n |x_n| per input value, or null if not collected ({@link ActivityRequest#needsInputSums})
-   * @param outputAbs Σ_n Σ_positions |output| per unit
+   * @param activeSamples per unit, the samples in which its output was not all zero (0: a dead unit)
    * @param frobenius Σ_n ‖|K_ji| ⋆ |x_ni|‖_F, index {@code j * inputs + i}, or null if not collected
    */
-  public MutableActivityStats add(String layer, long samples, double[] inputAbs, double[] outputAbs, double[] frobenius) {
-    return add(layer, samples, inputAbs, outputAbs, frobenius, null, null);
+  public MutableActivityStats add(String layer, long samples, double[] inputAbs, double[] activeSamples,
+      double[] frobenius) {
+    return add(layer, samples, inputAbs, activeSamples, frobenius, null, null);
   }
 
   /**
@@ -65,7 +66,7 @@ public final class MutableActivityStats implements Serializable {
    * residual block also with {@code branchAbs} (Σ_n |BatchNorm output| per channel and
    * position) and {@code shortcutAbs} (Σ_n |shortcut| likewise), which the residual rule needs.
    */
-  public MutableActivityStats add(String layer, long samples, double[] inputAbs, double[] outputAbs, double[] frobenius,
+  public MutableActivityStats add(String layer, long samples, double[] inputAbs, double[] activeSamples, double[] frobenius,
       double[] branchAbs, double[] shortcutAbs) {
     Sums s = sums(layer);
     if (s.branchAbs != null) {
@@ -81,7 +82,7 @@ public final class MutableActivityStats implements Serializable {
       }
       addInto(layer, "input", s.inputAbs, inputAbs);
     }
-    addInto(layer, "output", s.outputAbs, outputAbs);
+    addInto(layer, "active", s.activeSamples, activeSamples);
     if (s.frobenius != null) {
       if (frobenius == null) {
         throw new IllegalArgumentException("layer " + layer + ": Frobenius sums are required");
@@ -106,7 +107,7 @@ public final class MutableActivityStats implements Serializable {
       if (mine.inputAbs != null) {
         addInto(e.getKey(), "input", mine.inputAbs, theirs.inputAbs);
       }
-      addInto(e.getKey(), "output", mine.outputAbs, theirs.outputAbs);
+      addInto(e.getKey(), "active", mine.activeSamples, theirs.activeSamples);
       if (mine.frobenius != null) {
         addInto(e.getKey(), "frobenius", mine.frobenius, theirs.frobenius);
       }
@@ -132,7 +133,7 @@ public final class MutableActivityStats implements Serializable {
       if (s.samples == 0) {
         throw new IllegalStateException("layer " + e.getKey() + ": no samples were added");
       }
-      out.put(e.getKey(), new LayerActivity(e.getKey(), s.samples, s.inputAbs == null ? null : s.inputAbs.clone(), s.outputAbs.clone(),
+      out.put(e.getKey(), new LayerActivity(e.getKey(), s.samples, s.inputAbs == null ? null : s.inputAbs.clone(), s.activeSamples.clone(),
           s.frobenius == null ? null : s.frobenius.clone(), s.branchAbs == null ? null : s.branchAbs.clone(),
           s.shortcutAbs == null ? null : s.shortcutAbs.clone()));
     }

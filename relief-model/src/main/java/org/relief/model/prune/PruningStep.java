@@ -97,7 +97,7 @@ public final class PruningStep {
     boolean[] biases = new boolean[layer.biasCount()];
     boolean[] gate = layer.hasResidual() ? new boolean[layer.outputs()] : null;
     IntStream.range(0, layer.outputs()).parallel().forEach(j -> {
-      if (activity.outputAbsSum(j) == 0.0) {
+      if (activity.activeSamples(j) == 0) {
         return; // dead unit: all incoming connections, the bias and its shortcut channel go
       }
       if (gate != null) {

@@ -28,23 +28,41 @@ final class SampleSums {
   }
 
   /**
-   * {@code acc[u] += Σ_n Σ_p |a[n, u, p]|} for {@code units} units per sample. Only whether a
-   * unit's sum is zero matters downstream (dead units), and a sum of non-negative floats is zero
-   * exactly when every term is, whatever the order: so each map is summed in four interleaved
-   * float partials (four independent add chains instead of one).
+   * {@code acc[u] +=} the number of samples in which unit u's map ({@code a[n, u, ·]}) holds a
+   * value other than zero, for {@code units} units per sample. Dead units are the only use, so
+   * each map is read up to its first non-zero value: a live unit costs a read or two per sample
+   * instead of its whole map. The counts do not depend on the order or the threads.
    */
-  static void addAbsPerUnit(INDArray a, int units, double[] acc) {
+  static void addActiveSamples(INDArray a, int units, double[] acc) {
     int n = (int) a.size(0);
     long perSample = a.length() / n;
     int positions = (int) (perSample / units);
     if ((long) positions * units != perSample) {
       throw new IllegalArgumentException("output of " + perSample + " values per sample is not " + units + " units");
     }
-    addRows(contiguous(a), n, (int) perSample, acc, (row, sums) -> {
-      for (int u = 0; u < units; u++) {
-        sums[u] += mapSum(row, u * positions, positions);
+    FloatBuffer data = contiguous(a);
+    int chunks = Math.min(CHUNKS, n);
+    long[][] partial = new long[chunks][];
+    java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+      long[] counts = new long[units];
+      for (int r = n * c / chunks; r < n * (c + 1) / chunks; r++) {
+        int map = Math.toIntExact(r * perSample);
+        for (int u = 0; u < units; u++, map += positions) {
+          for (int p = map; p < map + positions; p++) {
+            if (data.get(p) != 0f) {
+              counts[u]++;
+              break;
+            }
+          }
+        }
       }
+      partial[c] = counts;
     });
+    for (long[] counts : partial) {
+      for (int u = 0; u < units; u++) {
+        acc[u] += counts[u];
+      }
+    }
   }
 
   /** What one sample's row adds to a chunk's sums. */
@@ -76,25 +94,6 @@ final class SampleSums {
         acc[v] += sums[v];
       }
     }
-  }
-
-  private static float mapSum(float[] row, int start, int length) {
-    float s0 = 0f;
-    float s1 = 0f;
-    float s2 = 0f;
-    float s3 = 0f;
-    int p = start;
-    int end = start + length;
-    for (; p + 4 <= end; p += 4) {
-      s0 += Math.abs(row[p]);
-      s1 += Math.abs(row[p + 1]);
-      s2 += Math.abs(row[p + 2]);
-      s3 += Math.abs(row[p + 3]);
-    }
-    for (; p < end; p++) {
-      s0 += Math.abs(row[p]);
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 
   private static FloatBuffer contiguous(INDArray a) {

@@ -16,10 +16,10 @@ final class TinyLayers {
   }
 
   /** Statistics of one layer with the given per-input mean |x| and per-unit output sums (one sample). */
-  static LayerActivity activity(PrunableLayer layer, double[] meanInputAbs, double[] outputAbs) {
+  static LayerActivity activity(PrunableLayer layer, double[] meanInputAbs, double[] activeSamples) {
     NetworkTopology topology = new NetworkTopology(List.of(layer), List.of());
     MutableActivityStats stats = new MutableActivityStats(topology, new ActivityRequest(List.of(layer.name()), ConvScore.SUM));
-    return stats.add(layer.name(), 1, meanInputAbs, outputAbs, null).snapshot().layer(layer.name());
+    return stats.add(layer.name(), 1, meanInputAbs, activeSamples, null).snapshot().layer(layer.name());
   }
 
   static double[] filled(int n, double v) {
