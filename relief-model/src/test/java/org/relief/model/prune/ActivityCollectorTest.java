@@ -24,8 +24,7 @@ class ActivityCollectorTest {
     NetworkSpec spec = new NetworkSpec(Architecture.LENET5, 1, 28, 28, 10, 3);
     ReliefNetwork network = spec.build();
     INDArray images = PruningStepTest.randomImages(spec, 3, 8);
-    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of("conv2"), ConvScore.FROBENIUS));
-    LayerActivity act = collector.add(collector.newStats(), images).snapshot().layer("conv2");
+    LayerActivity act = collect(network, images, ConvScore.FROBENIUS, "conv2").layer("conv2");
 
     PrunableLayer conv2 = network.topology().layer("conv2");
     INDArray x = network.forward(images, List.of("conv2")).get("conv2").input(); // [3, 20, 12, 12]
@@ -54,9 +53,9 @@ class ActivityCollectorTest {
   }
 
   /**
-   * A strided, padded ResNet convolution (im2col Grams), a stride-1 one on 32×32 maps and
-   * VGG-like's last convolution (512 channels, 512 filters, 2×2 maps) over 200 images, enough
-   * that the channels are processed in several groups (shifted-product Grams).
+   * A strided, padded ResNet convolution and a stride-1 one on 32×32 maps (patch Grams), and
+   * VGG-like's last convolution (512 channels, 512 filters, 2×2 maps: pixel pairs) over 200
+   * images, more than one block of lanes.
    */
   @ParameterizedTest
   @CsvSource({"resnet20, layer3.0.conv1, 4", "resnet20, layer1.0.conv1, 3", "vgg-like, features.40, 200"})
@@ -64,8 +63,7 @@ class ActivityCollectorTest {
     NetworkSpec spec = new NetworkSpec(Architecture.fromId(architecture), 3, 32, 32, 10, 5);
     ReliefNetwork network = spec.build();
     INDArray images = PruningStepTest.randomImages(spec, examples, 9).subi(0.5);
-    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of(layerName), ConvScore.FROBENIUS));
-    LayerActivity act = collector.add(collector.newStats(), images).snapshot().layer(layerName);
+    LayerActivity act = collect(network, images, ConvScore.FROBENIUS, layerName).layer(layerName);
 
     PrunableLayer layer = network.topology().layer(layerName);
     INDArray x = network.forward(images, List.of(layerName)).get(layerName).input().dup();
@@ -106,8 +104,7 @@ class ActivityCollectorTest {
     NetworkSpec spec = new NetworkSpec(Architecture.LENET_300_100, 1, 28, 28, 10, 3);
     ReliefNetwork network = spec.build();
     INDArray images = PruningStepTest.randomImages(spec, 5, 1);
-    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of("fc2", "fc3"), ConvScore.SUM));
-    ActivityStats stats = collector.add(collector.newStats(), images).snapshot();
+    ActivityStats stats = collect(network, images, ConvScore.SUM, "fc2", "fc3");
     LayerIO fc2 = network.forward(images, List.of("fc2")).get("fc2");
 
     for (int i : new int[] {0, 123, 299}) {
@@ -126,13 +123,18 @@ class ActivityCollectorTest {
     NetworkSpec spec = new NetworkSpec(Architecture.LENET5, 1, 28, 28, 10, 3);
     ReliefNetwork network = spec.build();
     INDArray images = PruningStepTest.randomImages(spec, 2, 4);
-    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of("conv2", "fc1"), ConvScore.FROBENIUS));
-    ActivityStats stats = collector.add(collector.newStats(), images).snapshot();
+    ActivityStats stats = collect(network, images, ConvScore.FROBENIUS, "conv2", "fc1");
 
     assertFalse(stats.layer("conv2").hasInputSums());
     assertThrows(IllegalStateException.class, () -> stats.layer("conv2").meanInputAbs(0));
     assertTrue(stats.layer("conv2").hasFrobenius());
     assertTrue(stats.layer("fc1").hasInputSums());
     assertEquals(network.topology().layer("fc1").inputVolume(), stats.layer("fc1").inputVolume());
+  }
+
+  /** One batch through a fresh collector for {@code layers}. */
+  private static ActivityStats collect(ReliefNetwork network, INDArray images, ConvScore score, String... layers) {
+    ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of(layers), score));
+    return collector.add(collector.newStats(), images).snapshot();
   }
 }
