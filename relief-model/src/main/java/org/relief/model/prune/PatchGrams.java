@@ -1,5 +1,6 @@
 package org.relief.model.prune;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -143,7 +144,7 @@ final class PatchGrams implements SquaredNormTerms {
     }
 
     @Override
-    public void compute(java.nio.FloatBuffer input, long[] planes, int count) {
+    public void compute(FloatBuffer input, long[] planes, int count) {
       map.load(input, planes, count);
       PatchGrams.this.compute(this, count);
     }
@@ -202,7 +203,7 @@ final class PatchGrams implements SquaredNormTerms {
   private void addRows(Scratch s, float[][] acc, int first, int step, int count, Shift shift, int lanes) {
     for (int k = 0; k < count; k++) {
       int r = first + k * step;
-      if (r < padH || r + shift.du < padH || r >= padH + inH || r + shift.du >= padH + inH) {
+      if (r < padH || r + shift.du >= padH + inH) { // du >= 0: both rows lie inside the map
         continue;
       }
       int r1 = r * cols;
