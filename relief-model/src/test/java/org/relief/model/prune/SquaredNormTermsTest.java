@@ -6,30 +6,37 @@ import java.nio.FloatBuffer;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.relief.model.net.Architecture;
-import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.PrunableLayer;
-import org.relief.model.net.ReliefNetwork;
 
-/** Both factorisations of ‖|K| ⋆ |x|‖² give the squared norm of the correlation computed directly. */
+/**
+ * Both factorisations of ‖|K| ⋆ |x|‖² give the squared norm of the correlation computed
+ * directly, at every stride and padding, and each layer gets the form with fewer terms.
+ */
 class SquaredNormTermsTest {
 
-  @ParameterizedTest
-  @CsvSource({"vgg-like, features.40, PixelPairs", "vgg-like, features.30, PatchGrams", "resnet20, layer3.0.conv1, PatchGrams"})
-  void eitherFormIsTheSquaredNormOfTheCorrelation(String architecture, String layerName, String form) {
-    ReliefNetwork network = new NetworkSpec(Architecture.fromId(architecture), 3, 32, 32, 10, 5).build();
-    PrunableLayer layer = network.topology().layer(layerName);
+  @ParameterizedTest(name = "{0}x{0} kernel, stride {1}, pad {2}, {3}x{3} map: {4}")
+  @CsvSource({
+      "3, 1, 1, 2, PixelPairs", // VGG's last convolutions
+      "3, 2, 1, 2, PixelPairs",
+      "5, 1, 2, 2, PixelPairs",
+      "3, 1, 1, 3, PatchGrams", // as many pixels as weights: the Gram form is no longer
+      "3, 1, 1, 4, PatchGrams", // VGG's 4×4 convolutions
+      "3, 2, 1, 8, PatchGrams", // ResNet's downsampling convolutions
+      "3, 2, 0, 5, PatchGrams",
+      "5, 1, 0, 12, PatchGrams"}) // LeNet-5's conv2
+  void eitherFormIsTheSquaredNormOfTheCorrelation(int k, int stride, int pad, int size, String form) {
+    PrunableLayer layer = TinyLayers.conv("c", 1, 1, k, stride, pad, size);
     SquaredNormTerms terms = SquaredNormTerms.of(layer);
     assertEquals(form, terms.getClass().getSimpleName());
 
-    int plane = layer.inH() * layer.inW();
+    int plane = size * size;
     int samples = 3;
     float[] maps = new float[samples * plane];
     Random random = new Random(7);
-    for (int k = 0; k < maps.length; k++) {
-      maps[k] = (float) random.nextGaussian(); // signs too: the terms must take |x|
+    for (int v = 0; v < maps.length; v++) {
+      maps[v] = (float) random.nextGaussian(); // signs too: the terms must take |x|
     }
-    float[] kernel = new float[layer.weightsPerConnection()];
+    float[] kernel = new float[k * k];
     for (int a = 0; a < kernel.length; a++) {
       kernel[a] = (float) random.nextGaussian();
     }
@@ -47,12 +54,12 @@ class SquaredNormTermsTest {
       for (int oh = 0; oh < layer.outH(); oh++) {
         for (int ow = 0; ow < layer.outW(); ow++) {
           double c = 0;
-          for (int u = 0; u < layer.kernelH(); u++) {
-            for (int v = 0; v < layer.kernelW(); v++) {
-              int h = oh * layer.strideH() + u - layer.padH();
-              int x = ow * layer.strideW() + v - layer.padW();
-              if (h >= 0 && h < layer.inH() && x >= 0 && x < layer.inW()) {
-                c += Math.abs(kernel[u * layer.kernelW() + v]) * Math.abs(maps[n * plane + h * layer.inW() + x]);
+          for (int u = 0; u < k; u++) {
+            for (int v = 0; v < k; v++) {
+              int h = oh * stride + u - pad;
+              int x = ow * stride + v - pad;
+              if (h >= 0 && h < size && x >= 0 && x < size) {
+                c += Math.abs(kernel[u * k + v]) * Math.abs(maps[n * plane + h * size + x]);
               }
             }
           }
