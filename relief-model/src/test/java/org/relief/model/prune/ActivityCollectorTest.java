@@ -31,21 +31,13 @@ class ActivityCollectorTest {
     float[] w = network.weights("conv2");
     for (int j : new int[] {0, 17, 49}) {
       for (int i : new int[] {0, 5, 19}) {
+        int kernel = (j * 20 + i) * 25;
+        int channel = i;
         double total = 0;
         for (int n = 0; n < 3; n++) {
-          double squares = 0;
-          for (int oh = 0; oh < conv2.outH(); oh++) {
-            for (int ow = 0; ow < conv2.outW(); ow++) {
-              double c = 0;
-              for (int u = 0; u < 5; u++) {
-                for (int v = 0; v < 5; v++) {
-                  c += Math.abs(w[((j * 20 + i) * 5 + u) * 5 + v]) * Math.abs(x.getDouble(n, i, oh + u, ow + v));
-                }
-              }
-              squares += c * c;
-            }
-          }
-          total += Math.sqrt(squares);
+          int sample = n;
+          total += Math.sqrt(DirectCorrelation.squaredNorm(conv2, (u, v) -> w[kernel + u * 5 + v],
+              (h, x0) -> x.getDouble(sample, channel, h, x0)));
         }
         assertEquals(total / 3, act.meanFrobenius(j, i, 20), 1e-5 * total, "filter " + j + " channel " + i);
       }
@@ -69,29 +61,16 @@ class ActivityCollectorTest {
     INDArray x = network.forward(images, List.of(layerName)).get(layerName).input().dup();
     float[] w = network.weights(layerName);
     int c = layer.inputs();
-    int kh = layer.kernelH();
-    int kw = layer.kernelW();
+    int kk = layer.weightsPerConnection();
     for (int j : new int[] {0, layer.outputs() / 2, layer.outputs() - 1}) {
       for (int i : new int[] {0, c / 3, c - 1}) {
+        int kernel = (j * c + i) * kk;
+        int channel = i;
         double total = 0;
         for (int n = 0; n < examples; n++) {
-          double squares = 0;
-          for (int oh = 0; oh < layer.outH(); oh++) {
-            for (int ow = 0; ow < layer.outW(); ow++) {
-              double sum = 0;
-              for (int u = 0; u < kh; u++) {
-                for (int v = 0; v < kw; v++) {
-                  int h = oh * layer.strideH() - layer.padH() + u;
-                  int wx = ow * layer.strideW() - layer.padW() + v;
-                  if (h >= 0 && wx >= 0 && h < x.size(2) && wx < x.size(3)) {
-                    sum += Math.abs(w[((j * c + i) * kh + u) * kw + v]) * Math.abs(x.getDouble(n, i, h, wx));
-                  }
-                }
-              }
-              squares += sum * sum;
-            }
-          }
-          total += Math.sqrt(squares);
+          int sample = n;
+          total += Math.sqrt(DirectCorrelation.squaredNorm(layer, (u, v) -> w[kernel + u * layer.kernelW() + v],
+              (h, x0) -> x.getDouble(sample, channel, h, x0)));
         }
         assertEquals(total / examples, act.meanFrobenius(j, i, c), 1e-5 * total / examples + 1e-12,
             layerName + " filter " + j + " channel " + i);

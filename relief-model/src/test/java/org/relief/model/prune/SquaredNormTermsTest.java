@@ -50,22 +50,9 @@ class SquaredNormTermsTest {
       for (int q = 0; q < w.length; q++) {
         viaTerms += (double) w[q] * lanes.terms()[q][n];
       }
-      double direct = 0;
-      for (int oh = 0; oh < layer.outH(); oh++) {
-        for (int ow = 0; ow < layer.outW(); ow++) {
-          double c = 0;
-          for (int u = 0; u < k; u++) {
-            for (int v = 0; v < k; v++) {
-              int h = oh * stride + u - pad;
-              int x = ow * stride + v - pad;
-              if (h >= 0 && h < size && x >= 0 && x < size) {
-                c += Math.abs(kernel[u * k + v]) * Math.abs(maps[n * plane + h * size + x]);
-              }
-            }
-          }
-          direct += c * c;
-        }
-      }
+      int sample = n;
+      double direct = DirectCorrelation.squaredNorm(layer, (u, v) -> kernel[u * k + v],
+          (h, x) -> maps[sample * plane + h * size + x]);
       assertEquals(direct, viaTerms, 1e-5 * direct, form + ", sample " + n);
     }
   }
