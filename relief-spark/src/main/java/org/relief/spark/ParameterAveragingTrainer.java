@@ -101,7 +101,7 @@ final class ParameterAveragingTrainer implements PhaseTrainer {
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .rngSeed(seed)
         .collectTrainingStats(false)
-        .trainingHooks(new MaskHook(mask), new BatchNormHook())
+        .trainingHooks(new MaskHook(mask), new BatchNormHook(), new OpenMpThreadsHook())
         .build();
     master.setListeners(List.of(mask));
     SparkModel sparkNet = SparkModel.of(sc, net, master);

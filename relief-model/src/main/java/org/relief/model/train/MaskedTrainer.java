@@ -10,6 +10,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.relief.model.compact.CompactNetwork;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.OpenMpThreads;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.NetworkMasks;
 
@@ -74,6 +75,7 @@ public final class MaskedTrainer implements PhaseTrainer {
   @Override
   public Result train(Phase phase, float[] start, NetworkMasks masks, ImageDataset data, ImageDataset selection,
       EpochListener listener) {
+    OpenMpThreads.pinCurrentThread(); // the same trained weights in whichever thread trains
     IUpdater updater = LearningRate.updater(optimizer, learningRate, momentum, phase.milestones(), gamma);
     ReliefNetwork net = spec.architecture().trainable(spec, updater, weightDecay, start);
     float[] flatMask = masks.toFlat(net.layout());

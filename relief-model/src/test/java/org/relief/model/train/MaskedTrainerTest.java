@@ -1,5 +1,6 @@
 package org.relief.model.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +13,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.relief.model.baseline.BaselinePruner;
 import org.relief.model.baseline.PrunerKind;
+import org.relief.model.data.DatasetKind;
 import org.relief.model.data.ImageDataset;
+import org.relief.model.data.SyntheticImages;
 import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.OpenMpThreads;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.NetworkMasks;
 
@@ -93,6 +98,40 @@ class MaskedTrainerTest {
     assertEquals(best, r.selectionAccuracy());
     assertEquals(best, reports.get(r.selectedEpoch() - 1).selectionAccuracy());
     assertTrue(best > 50, "a learnable problem is learnt: " + best);
+  }
+
+  /**
+   * oneDNN's backward kernels sum by thread, and OpenMP's thread count is a per-thread setting
+   * that ND4J leaves different in different threads ({@link OpenMpThreads}): the trainer sets
+   * its own, so a run trains the same weights in the main thread, a sweep's trial thread or a
+   * Spark task. Here the other thread starts with a count unlike the target; without the
+   * trainer's setting the two ResNet-20 trainings differ after two steps.
+   */
+  @Test
+  void trainsTheSameWeightsInWhicheverThreadTrains() throws Exception {
+    NetworkSpec spec = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 5);
+    ReliefNetwork network = spec.build();
+    float[] start = network.params();
+    NetworkMasks full = NetworkMasks.full(network.topology());
+    ImageDataset data = SyntheticImages.of(DatasetKind.CIFAR10, 240, 1, 5).train();
+    MaskedTrainer trainer = new MaskedTrainer(spec, OptimizerKind.ADAM, 1e-3, 0.9, 0, 0.1, 120, true, false, 7);
+    PhaseTrainer.Phase phase = new PhaseTrainer.Phase("p", 1, List.of());
+
+    float[] here = trainer.train(phase, start, full, data, null, e -> { }).params();
+    int unlike = OpenMpThreads.target() == 1 ? 2 : 1;
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    float[] there;
+    try {
+      there = other.submit(() -> {
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(unlike);
+        return trainer.train(phase, start, full, data, null, e -> { }).params();
+      }).get();
+    } finally {
+      other.shutdown();
+    }
+
+    assertArrayEquals(here, there);
+    assertEquals(OpenMpThreads.target(), OpenMpThreads.ofCurrentThread());
   }
 
   @Test

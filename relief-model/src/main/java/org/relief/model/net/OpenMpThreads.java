@@ -1,0 +1,49 @@
+package org.relief.model.net;
+
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * The number of OpenMP threads oneDNN's kernels use in the calling thread, made the same in
+ * every thread that trains.
+ *
+ * <p>OpenMP keeps that number per thread, and ND4J sets it apart for one thread only: the one
+ * that loads ND4J gets {@code NativeOpsHolder.getCores(cpus)} — at least 4, whatever the
+ * machine or {@code OMP_NUM_THREADS} — and every other thread OpenMP's default (the cores, or
+ * {@code OMP_NUM_THREADS}). oneDNN's backward kernels split their sums by thread, so the same
+ * configuration and seed trained different weights in {@code relief run} (the main thread, 4
+ * threads on a 2-core machine) than in a sweep trial or a Spark task (2, or
+ * {@code spark.task.cpus}), and a Spark executor's one task that happened to load ND4J trained
+ * with 4 threads beside tasks with 1. Inference does not depend on it (same outputs with 1, 2
+ * and 4 threads for ResNet-20 and VGG-like).
+ */
+public final class OpenMpThreads {
+  private OpenMpThreads() {}
+
+  /**
+   * The count every training thread uses: ND4J's thread setting (all cores, {@code
+   * OMP_NUM_THREADS} if set, {@code spark.task.cpus} in a local sweep).
+   */
+  public static int target() {
+    return Nd4j.getEnvironment().maxThreads();
+  }
+
+  /** The calling thread's OpenMP thread count. */
+  public static int ofCurrentThread() {
+    return ops().ompGetMaxThreads();
+  }
+
+  /** Sets the calling thread's OpenMP thread count to {@link #target()}. */
+  public static void pinCurrentThread() {
+    int target = target();
+    if (ofCurrentThread() != target) {
+      ops().setOmpNumThreads(target);
+    }
+  }
+
+  private static NativeOps ops() {
+    Nd4j.getEnvironment(); // loads the backend if nothing has yet
+    return NativeOpsHolder.getInstance().getDeviceNativeOps();
+  }
+}
