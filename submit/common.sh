@@ -19,6 +19,11 @@ JVM_OPENS=(
   --add-opens=java.base/java.lang=ALL-UNNAMED
 )
 
+# How long an idle OpenMP thread of ND4J's natives spins before sleeping: libgomp's default
+# (~300,000 rounds) takes a core from the threads that run between oneDNN calls; 1000 is what
+# libgomp uses itself when threads outnumber cores (OpenMpThreads.SPIN_ROUNDS, BENCHMARKS.md).
+export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-1000}"
+
 relief_build_if_needed() {
   if [[ ! -f "$APP_JAR" || ! -d "$LIB" ]]; then
     echo "relief: building Relief (first run only): mvn -q -B -DskipTests package" >&2

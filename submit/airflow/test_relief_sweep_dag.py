@@ -95,7 +95,8 @@ class DagTest(unittest.TestCase):
         self.assertEqual(submitted[jar_at + 1:], module.relief_arguments("hdfs:///conf/s.conf", retry_failed=True))
         mine = pairs(module.relief_sweep_command("hdfs:///conf/s.conf", "yarn", retry_failed=True))
         theirs = pairs(submitted)
-        for key in ("--class", "--master", "spark.executor.extraJavaOptions", "spark.executorEnv.OMP_NUM_THREADS"):
+        for key in ("--class", "--master", "spark.executor.extraJavaOptions", "spark.executorEnv.OMP_NUM_THREADS",
+                    "spark.yarn.appMasterEnv.GOMP_SPINCOUNT", "spark.kubernetes.driverEnv.GOMP_SPINCOUNT"):
             self.assertEqual(mine[key], theirs[key], key)
         self.assertTrue(theirs["--driver-java-options"].startswith(mine["--driver-java-options"]))
         self.assertEqual(op["conf"]["spark.executor.extraJavaOptions"], theirs["spark.executor.extraJavaOptions"])

@@ -15,6 +15,7 @@ import org.relief.model.data.ImageDataset;
 import org.relief.model.data.TrainTest;
 import org.relief.model.experiment.Execution;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.OpenMpThreads;
 import org.relief.model.train.Checkpoint;
 import org.relief.model.train.OptimizerKind;
 import org.relief.spark.SparkExecution;
@@ -196,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
       description = {"Time one epoch of masked training (half of the weights and biases pruned at random; Adam, batch 120; crop-flip",
           "augmentation for colour images) after a warm-up on a tenth of the data, in this JVM (--training local) or",
           "with DL4J parameter averaging on Spark (--training spark). Images as for prune-step. Prints:",
-          "  train-epoch model=<m> n=<n> epoch_s=<s> images_per_s=<x> natives=<variant> threads=<t> helpers=<h>",
+          "  train-epoch model=<m> n=<n> epoch_s=<s> images_per_s=<x> natives=<variant> threads=<t> spin=<GOMP_SPINCOUNT> helpers=<h>",
           "  training=<t> test_acc=<a>"})
   static final class TrainEpoch implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Any architecture, e.g. lenet5, vgg-like, resnet20.")
@@ -242,7 +243,7 @@ final class BenchCommand implements Callable<Integer> {
       } else {
         r = new TrainEpochBenchmark(network, Execution.local().trainer(network, t, 42, work), "local").run(train, data.test());
       }
-      spec.commandLine().getOut().println(r.line(NativeBackend.variant(), NativeBackend.threads()));
+      spec.commandLine().getOut().println(r.line(NativeBackend.variant(), NativeBackend.threads(), OpenMpThreads.spinRounds()));
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -33,11 +33,12 @@ public final class TrainEpochBenchmark {
       return examples / epochSeconds;
     }
 
-    public String line(String natives, int threads) {
+    /** @param spin the OpenMP spin count the process started with ({@link org.relief.model.net.OpenMpThreads#spinRounds}) */
+    public String line(String natives, int threads, String spin) {
       return String.format(Locale.ROOT,
-          "train-epoch model=%s n=%d epoch_s=%.2f images_per_s=%.1f natives=%s threads=%d helpers=%s training=%s"
-              + " test_acc=%.2f",
-          model, examples, epochSeconds, imagesPerSecond(), natives, threads, helpers, training, testAccuracy);
+          "train-epoch model=%s n=%d epoch_s=%.2f images_per_s=%.1f natives=%s threads=%d spin=%s helpers=%s"
+              + " training=%s test_acc=%.2f",
+          model, examples, epochSeconds, imagesPerSecond(), natives, threads, spin, helpers, training, testAccuracy);
     }
   }
 

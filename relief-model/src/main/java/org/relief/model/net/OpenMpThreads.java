@@ -17,9 +17,27 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * {@code spark.task.cpus}), and a Spark executor's one task that happened to load ND4J trained
  * with 4 threads beside tasks with 1. Inference does not depend on it (same outputs with 1, 2
  * and 4 threads for ResNet-20 and VGG-like).
+ *
+ * <p>How long an idle OpenMP thread spins before it sleeps is the other half: libgomp (ND4J's
+ * natives ship it) spins ~300,000 rounds after each parallel region when it has no more threads
+ * than cores, taking a core from the Java and libnd4j threads that run between oneDNN calls. Every
+ * launcher sets {@link #SPIN_VARIABLE} to {@link #SPIN_ROUNDS}, the count libgomp itself falls back
+ * to when threads outnumber cores (BENCHMARKS.md: LeNet-300-100 and LeNet-5 epochs ~2× and ~1.4×
+ * faster on two cores). It has to be in the environment when the process starts.
  */
 public final class OpenMpThreads {
+  /** libgomp's spin-count variable, read once when the natives load. */
+  public static final String SPIN_VARIABLE = "GOMP_SPINCOUNT";
+  /** Rounds an idle thread spins (submit/common.sh sets the same). */
+  public static final String SPIN_ROUNDS = "1000";
+
   private OpenMpThreads() {}
+
+  /** The spin count this process started with: its {@link #SPIN_VARIABLE}, or "default". */
+  public static String spinRounds() {
+    String rounds = System.getenv(SPIN_VARIABLE);
+    return rounds == null || rounds.isBlank() ? "default" : rounds;
+  }
 
   /**
    * The count every training thread uses: ND4J's thread setting (all cores, {@code
