@@ -31,8 +31,12 @@ public final class NativeBackend {
     return Nd4j.getEnvironment().maxThreads();
   }
 
-  /** "natives=&lt;variant&gt; threads=&lt;n&gt; helpers=&lt;{@link OneDnnHelpers#inUse}&gt;", for run logs. */
+  /**
+   * "natives=&lt;variant&gt; threads=&lt;n&gt; spin=&lt;{@link OpenMpThreads#spinRounds}&gt;
+   * helpers=&lt;{@link OneDnnHelpers#inUse}&gt;", for run logs.
+   */
   public static String describe(org.deeplearning4j.nn.api.Model model) {
-    return "natives=" + variant() + " threads=" + threads() + " helpers=" + OneDnnHelpers.inUse(model);
+    return "natives=" + variant() + " threads=" + threads() + " spin=" + OpenMpThreads.spinRounds() + " helpers="
+        + OneDnnHelpers.inUse(model);
   }
 }
