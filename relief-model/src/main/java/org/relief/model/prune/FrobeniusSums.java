@@ -21,8 +21,8 @@ import org.relief.model.net.PrunableLayer;
  * <p>Channels run in parallel; within one, samples are processed {@value #LANES} at a time in
  * vector lanes, and each filter's sum of terms is five-term fused multiply-adds over the lanes.
  * The kernel products are read once, when the collector is made: the sums belong to the
- * parameters as they were then. Norms are summed over samples in float per lane (at most a
- * batch's worth of non-negative terms) and over lanes and batches in double.
+ * parameters as they were then. The squared norms are float sums of non-negative terms; their
+ * square roots are summed over lanes, blocks and batches in double.
  */
 final class FrobeniusSums {
   /** Samples per lane block: the five-term kernel ran at 23 GMAC/s a core with 128, 17 with 64. */
@@ -41,13 +41,11 @@ final class FrobeniusSums {
 
   private final class Work {
     final SquaredNormTerms.Lanes lanes = terms.newLanes(LANES);
-    final float[] squares = new float[LANES];
-    final float[][] laneNorms;
+    /** One filter's squared norms, then norms, for the lanes of a block. */
+    final float[] norms = new float[LANES];
+    /** Per filter, Σ_n of the norms of the channel in hand. */
+    final double[] channelSums = new double[filters];
     final long[] planes = new long[LANES];
-
-    Work() {
-      laneNorms = new float[filters][LANES];
-    }
   }
 
   /** {@code canonicalWeights} in {@link PrunableLayer}'s layout. */
@@ -86,9 +84,7 @@ final class FrobeniusSums {
 
   private void addChannel(FloatBuffer values, int n, int i, double[] sums) {
     Work w = work.get();
-    for (float[] row : w.laneNorms) {
-      Arrays.fill(row, 0f);
-    }
+    Arrays.fill(w.channelSums, 0);
     for (int start = 0; start < n; start += LANES) {
       int lanes = Math.min(LANES, n - start);
       for (int l = 0; l < lanes; l++) {
@@ -97,28 +93,42 @@ final class FrobeniusSums {
       w.lanes.compute(values, w.planes, lanes);
       addNorms(i, w, lanes);
     }
+    // Written once per channel: neighbouring entries belong to other channels' threads.
     for (int j = 0; j < filters; j++) {
-      double sum = 0;
-      for (float v : w.laneNorms[j]) {
-        sum += v;
-      }
-      sums[j * channels + i] += sum;
+      sums[j * channels + i] += w.channelSums[j];
     }
   }
 
-  /** laneNorms[j][l] += sqrt(Σ_q w[j][q]·f[q][l]) for every live filter j. */
+  /** channelSums[j] += Σ_l sqrt(Σ_q w[j][q]·f[q][l]) for every live filter j. */
   private void addNorms(int i, Work w, int lanes) {
     float[][] g = w.lanes.terms();
     float[] products = kernelTerms[i];
     int pairs = g.length;
-    float[] acc = w.squares;
+    float[] acc = w.norms;
     for (int j = 0; j < filters; j++) {
       if (!live[i][j]) {
         continue;
       }
-      Arrays.fill(acc, 0, lanes, 0f);
       int p = j * pairs;
       int q = 0;
+      if (pairs >= TERMS) { // the first five terms start the sums: no pass to zero them
+        float w0 = products[p];
+        float w1 = products[p + 1];
+        float w2 = products[p + 2];
+        float w3 = products[p + 3];
+        float w4 = products[p + 4];
+        float[] g0 = g[0];
+        float[] g1 = g[1];
+        float[] g2 = g[2];
+        float[] g3 = g[3];
+        float[] g4 = g[4];
+        for (int l = 0; l < lanes; l++) {
+          acc[l] = Math.fma(w4, g4[l], Math.fma(w3, g3[l], Math.fma(w2, g2[l], Math.fma(w1, g1[l], w0 * g0[l]))));
+        }
+        q = TERMS;
+      } else {
+        Arrays.fill(acc, 0, lanes, 0f);
+      }
       for (; q + TERMS <= pairs; q += TERMS) {
         float w0 = products[p + q];
         float w1 = products[p + q + 1];
@@ -141,10 +151,40 @@ final class FrobeniusSums {
           acc[l] = Math.fma(w0, g0[l], acc[l]);
         }
       }
-      float[] norms = w.laneNorms[j];
       for (int l = 0; l < lanes; l++) {
-        norms[l] += (float) Math.sqrt(acc[l]);
+        acc[l] = (float) Math.sqrt(acc[l]);
       }
+      w.channelSums[j] += laneSum(acc, lanes);
     }
+  }
+
+  /**
+   * Σ_l v[l] in double over eight independent chains: one chain waits for each add (four cycles
+   * apiece), and this runs once per filter, channel and block.
+   */
+  private static double laneSum(float[] v, int lanes) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
+    int l = 0;
+    for (; l + 8 <= lanes; l += 8) {
+      s0 += v[l];
+      s1 += v[l + 1];
+      s2 += v[l + 2];
+      s3 += v[l + 3];
+      s4 += v[l + 4];
+      s5 += v[l + 5];
+      s6 += v[l + 6];
+      s7 += v[l + 7];
+    }
+    for (; l < lanes; l++) {
+      s0 += v[l];
+    }
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 }
