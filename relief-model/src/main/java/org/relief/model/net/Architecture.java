@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -215,8 +216,8 @@ public enum Architecture implements Identified {
   }
 
   /**
-   * @param training the first convolution as {@link InputConvolution}, ReLU layers as {@link
-   *     TrainingRelu} (a network to train, not to save)
+   * @param training the layers in their training forms ({@link #trainingFormOf}; a network to
+   *     train, not to save)
    */
   private MultiLayerConfiguration configuration(NetworkSpec spec, IUpdater updater, double l2, boolean training) {
     checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
@@ -225,17 +226,67 @@ public enum Architecture implements Identified {
     }
     NeuralNetConfiguration.ListBuilder list = trainingDefaults(spec, updater, l2).list();
     List<Layer> layers = layers(spec);
-    for (int i = 0; i < layers.size(); i++) {
-      Layer layer = layers.get(i);
-      if (training) {
-        layer = i == 0 && layer instanceof ConvolutionLayer c ? InputConvolution.of(c) : TrainingRelu.trainingFormOf(layer);
-      }
-      list.layer(layer);
-    }
     InputType input = flatInput
         ? InputType.feedForward(spec.inputVolume())
         : InputType.convolutional(spec.height(), spec.width(), spec.channels());
+    InputType in = input;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      Layer used = training ? trainingFormOf(layer, i, in) : layer;
+      list.layer(used);
+      in = mapsAfter(layer, in);
+    }
     return list.setInputType(input).build();
+  }
+
+  /**
+   * The maps {@code layer} outputs from maps {@code in}, as long as the chain is still
+   * convolutions, pooling, BatchNorm and activations with explicit padding; else null. (DL4J's
+   * own {@code getOutputType} needs the global defaults applied first.)
+   */
+  private static InputType mapsAfter(Layer layer, InputType in) {
+    if (!(in instanceof InputType.InputTypeConvolutional maps)) {
+      return null;
+    }
+    if (layer instanceof BatchNormalization || layer instanceof ActivationLayer) {
+      return in;
+    }
+    int[] k;
+    int[] s;
+    int[] p;
+    long channels;
+    if (layer instanceof ConvolutionLayer c && c.getConvolutionMode() != ConvolutionMode.Same) {
+      k = c.getKernelSize();
+      s = c.getStride();
+      p = c.getPadding();
+      channels = c.getNOut();
+    } else if (layer instanceof SubsamplingLayer sub && sub.getConvolutionMode() != ConvolutionMode.Same) {
+      k = sub.getKernelSize();
+      s = sub.getStride();
+      p = sub.getPadding();
+      channels = maps.getChannels();
+    } else {
+      return null;
+    }
+    long h = (maps.getHeight() + 2L * p[0] - k[0]) / s[0] + 1;
+    long w = (maps.getWidth() + 2L * p[1] - k[1]) / s[1] + 1;
+    return h >= 1 && w >= 1 ? InputType.convolutional(h, w, channels) : null;
+  }
+
+  /**
+   * The form of {@code layer} a network built to train uses: the first convolution an {@link
+   * InputConvolution}, a convolution that sees its whole input map from every output position
+   * a {@link WholeMapConvolution}, ReLU layers {@link TrainingRelu}.
+   */
+  private static Layer trainingFormOf(Layer layer, int index, InputType in) {
+    if (layer.getClass() == ConvolutionLayer.class) {
+      ConvolutionLayer c = (ConvolutionLayer) layer;
+      if (index == 0) {
+        return InputConvolution.of(c);
+      }
+      return in != null && WholeMapConvolution.covers(c, in) ? WholeMapConvolution.of(c) : c;
+    }
+    return TrainingRelu.trainingFormOf(layer);
   }
 
   /**
@@ -281,8 +332,9 @@ public enum Architecture implements Identified {
   /**
    * A network ready to train: DL4J's with {@code updater} and weight decay {@code l2},
    * its parameters set to {@code params} (the flat layout of {@link #build}), its first
-   * convolution an {@link InputConvolution}, its ReLU layers {@link TrainingRelu}, its BatchNorm
-   * layers on {@link TrainingBatchNorm}.
+   * convolution an {@link InputConvolution}, convolutions on maps their kernels cover whole
+   * {@link WholeMapConvolution}s (chains only), its ReLU layers {@link TrainingRelu}, its
+   * BatchNorm layers on {@link TrainingBatchNorm}.
    */
   public ReliefNetwork trainable(NetworkSpec spec, IUpdater updater, double l2, float[] params) {
     OneDnnHelpers.enable();

@@ -193,7 +193,8 @@ public final class GraphNetwork implements ReliefNetwork {
         continue;
       }
       PrunableLayer p;
-      if (layer.getClass() == ConvolutionLayer.class || layer instanceof InputConvolution) {
+      if (layer.getClass() == ConvolutionLayer.class || layer instanceof InputConvolution
+          || layer instanceof WholeMapConvolution) {
         ConvolutionLayer c = (ConvolutionLayer) layer;
         p = SequentialNetwork.convLayer(c, vertex, types.get(only(inputs.get(name), name)), types.get(name));
       } else if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {

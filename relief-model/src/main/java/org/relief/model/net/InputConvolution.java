@@ -27,17 +27,7 @@ public class InputConvolution extends ConvolutionLayer {
 
   /** This layer with {@code conv}'s settings (kernel, stride, padding, widths, name, activation, bias). */
   static InputConvolution of(ConvolutionLayer conv) {
-    ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(conv.getKernelSize(), conv.getStride(), conv.getPadding())
-        .dilation(conv.getDilation())
-        .nIn(conv.getNIn())
-        .nOut(conv.getNOut())
-        .name(conv.getLayerName())
-        .activation(conv.getActivationFn())
-        .hasBias(conv.hasBias());
-    if (conv.getConvolutionMode() != null) {
-      b.convolutionMode(conv.getConvolutionMode());
-    }
-    return new InputConvolution(b);
+    return new InputConvolution(LayerInstances.settingsOf(conv));
   }
 
   @Override

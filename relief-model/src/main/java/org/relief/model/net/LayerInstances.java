@@ -4,10 +4,14 @@ import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** How DL4J's layer configurations wire up the layer they instantiate; Relief's own configurations do the same. */
+/**
+ * How DL4J's layer configurations wire up the layer they instantiate, and what Relief's training
+ * forms of DL4J's layers take from the layer they replace.
+ */
 final class LayerInstances {
   private LayerInstances() {}
 
@@ -20,5 +24,20 @@ final class LayerInstances {
     layer.setParamTable(initializer.init(conf, paramsView, initializeParams));
     layer.setConf(conf);
     return layer;
+  }
+
+  /** A builder holding {@code conv}'s settings (kernel, stride, padding, widths, name, activation, bias), for Relief's training forms of it. */
+  static ConvolutionLayer.Builder settingsOf(ConvolutionLayer conv) {
+    ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(conv.getKernelSize(), conv.getStride(), conv.getPadding())
+        .dilation(conv.getDilation())
+        .nIn(conv.getNIn())
+        .nOut(conv.getNOut())
+        .name(conv.getLayerName())
+        .activation(conv.getActivationFn())
+        .hasBias(conv.hasBias());
+    if (conv.getConvolutionMode() != null) {
+      b.convolutionMode(conv.getConvolutionMode());
+    }
+    return b;
   }
 }

@@ -159,7 +159,8 @@ public final class SequentialNetwork implements ReliefNetwork {
     for (int i = 0; i < count; i++) {
       Layer layer = conf.getConf(i).getLayer();
       PrunableLayer prunable = null;
-      if (layer.getClass() == ConvolutionLayer.class || layer instanceof InputConvolution) {
+      if (layer.getClass() == ConvolutionLayer.class || layer instanceof InputConvolution
+          || layer instanceof WholeMapConvolution) {
         prunable = convLayer((ConvolutionLayer) layer, i, previous, outputs.get(i));
       } else if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
         org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;
