@@ -276,7 +276,8 @@ public enum Architecture implements Identified {
   /**
    * The form of {@code layer} a network built to train uses: the first convolution an {@link
    * InputConvolution}, a convolution that sees its whole input map from every output position
-   * a {@link WholeMapConvolution}, ReLU layers {@link TrainingRelu}.
+   * a {@link WholeMapConvolution}, any other a {@link TrainingConvolution}, ReLU layers {@link
+   * TrainingRelu}.
    */
   private static Layer trainingFormOf(Layer layer, int index, InputType in) {
     if (layer.getClass() == ConvolutionLayer.class) {
@@ -284,7 +285,7 @@ public enum Architecture implements Identified {
       if (index == 0) {
         return InputConvolution.of(c);
       }
-      return in != null && WholeMapConvolution.covers(c, in) ? WholeMapConvolution.of(c) : c;
+      return in != null && WholeMapConvolution.covers(c, in) ? WholeMapConvolution.of(c) : TrainingConvolution.of(c);
     }
     return TrainingRelu.trainingFormOf(layer);
   }

@@ -193,8 +193,7 @@ public final class GraphNetwork implements ReliefNetwork {
         continue;
       }
       PrunableLayer p;
-      if (layer.getClass() == ConvolutionLayer.class || layer instanceof InputConvolution
-          || layer instanceof WholeMapConvolution) {
+      if (layer.getClass() == ConvolutionLayer.class || layer instanceof TrainingConvolution) {
         ConvolutionLayer c = (ConvolutionLayer) layer;
         p = SequentialNetwork.convLayer(c, vertex, types.get(only(inputs.get(name), name)), types.get(name));
       } else if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {

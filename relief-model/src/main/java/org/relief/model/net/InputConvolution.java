@@ -1,12 +1,8 @@
 package org.relief.model.net;
 
-import java.util.Collection;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The convolution that reads the network's input, as trained: DL4J's convolution whose
@@ -15,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Architecture#trainable}); networks that are saved or exported use DL4J's own layer, so their
  * files load in plain DL4J.
  */
-public class InputConvolution extends ConvolutionLayer {
+public class InputConvolution extends TrainingConvolution {
   private static final long serialVersionUID = 1L;
 
   /** For DL4J's JSON (Spark workers rebuild the network from it). */
@@ -31,11 +27,7 @@ public class InputConvolution extends ConvolutionLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-      Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams,
-      DataType dataType) {
-    LayerValidation.assertNInNOutSet("InputConvolution", getLayerName(), index, getNIn(), getNOut());
-    return LayerInstances.wired(new InputConvolutionLayer(conf, dataType), conf, listeners, index, paramsView,
-        initializeParams, initializer());
+  TrainingConvolutionLayer layer(NeuralNetConfiguration conf, DataType dataType) {
+    return new InputConvolutionLayer(conf, dataType);
   }
 }

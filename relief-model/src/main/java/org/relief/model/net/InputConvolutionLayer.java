@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -26,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * expensive primitive of a training step (oneDNN's verbose log, BENCHMARKS.md). Here only the
  * weight and bias gradients are computed.
  */
-final class InputConvolutionLayer extends ConvolutionLayer {
+final class InputConvolutionLayer extends TrainingConvolutionLayer {
   private static final long serialVersionUID = 1L;
 
   InputConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {

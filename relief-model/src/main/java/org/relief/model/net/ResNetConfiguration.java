@@ -34,8 +34,8 @@ final class ResNetConfiguration {
   /**
    * @param blocks basic blocks per stage
    * @param widths channels per stage; the stem has {@code widths[0]}
-   * @param training the stem convolution as {@link InputConvolution}, ReLU layers as {@link
-   *     TrainingRelu} (a network to train, not to save)
+   * @param training the stem convolution as {@link InputConvolution}, the others as {@link
+   *     TrainingConvolution}, ReLU layers as {@link TrainingRelu} (a network to train, not to save)
    */
   static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2,
       boolean training) {
@@ -63,9 +63,9 @@ final class ResNetConfiguration {
 
   private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
       int stride, boolean training) {
-    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x, conv(in, planes, stride), planes,
-        training);
-    g.addLayer(prefix + "conv2", conv(planes, planes, 1), h);
+    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x,
+        trainingForm(conv(in, planes, stride), training), planes, training);
+    g.addLayer(prefix + "conv2", trainingForm(conv(planes, planes, 1), training), h);
     g.addLayer(prefix + "bn2", batchNorm(planes), prefix + "conv2");
     boolean optionA = stride != 1 || in != planes;
     g.addLayer(prefix + "shortcut", new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1,
@@ -81,6 +81,10 @@ final class ResNetConfiguration {
     g.addLayer(bn, batchNorm(out), conv);
     g.addLayer(relu, relu(training), bn);
     return relu;
+  }
+
+  private static ConvolutionLayer trainingForm(ConvolutionLayer conv, boolean training) {
+    return training ? TrainingConvolution.of(conv) : conv;
   }
 
   private static ConvolutionLayer conv(int in, int out, int stride) {

@@ -159,8 +159,7 @@ public final class SequentialNetwork implements ReliefNetwork {
     for (int i = 0; i < count; i++) {
       Layer layer = conf.getConf(i).getLayer();
       PrunableLayer prunable = null;
-      if (layer.getClass() == ConvolutionLayer.class || layer instanceof InputConvolution
-          || layer instanceof WholeMapConvolution) {
+      if (layer.getClass() == ConvolutionLayer.class || layer instanceof TrainingConvolution) {
         prunable = convLayer((ConvolutionLayer) layer, i, previous, outputs.get(i));
       } else if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
         org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;

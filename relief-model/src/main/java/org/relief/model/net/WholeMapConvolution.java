@@ -1,14 +1,10 @@
 package org.relief.model.net;
 
-import java.util.Collection;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A hidden convolution on a map so small that from every output position the kernel covers
@@ -18,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * networks built to train ({@link Architecture#trainable}), like {@link InputConvolution}; saved
  * and exported networks keep DL4J's layer.
  */
-public class WholeMapConvolution extends ConvolutionLayer {
+public class WholeMapConvolution extends TrainingConvolution {
   private static final long serialVersionUID = 1L;
 
   /** For DL4J's JSON (Spark workers rebuild the network from it). */
@@ -57,11 +53,7 @@ public class WholeMapConvolution extends ConvolutionLayer {
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-      Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams,
-      DataType dataType) {
-    LayerValidation.assertNInNOutSet("WholeMapConvolution", getLayerName(), index, getNIn(), getNOut());
-    return LayerInstances.wired(new WholeMapConvolutionLayer(conf, dataType), conf, listeners, index, paramsView,
-        initializeParams, initializer());
+  TrainingConvolutionLayer layer(NeuralNetConfiguration conf, DataType dataType) {
+    return new WholeMapConvolutionLayer(conf, dataType);
   }
 }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -22,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * quarters of it padding): 34 ms (input gradient) and 45 ms (weight gradient) per 120-image
  * step, against 13 ms for the forward pass; each product here is ~6–12 ms (BENCHMARKS.md).
  */
-final class WholeMapConvolutionLayer extends ConvolutionLayer {
+final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
   private static final long serialVersionUID = 1L;
 
   private transient ConvolutionMatrix matrix;

@@ -1,0 +1,46 @@
+package org.relief.model.net;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A convolution as trained: DL4J's convolution, except that one without an activation
+ * function keeps its output for the backward pass without copying it ({@link
+ * TrainingConvolutionLayer}). The base of Relief's other training forms of a convolution
+ * ({@link InputConvolution}, {@link WholeMapConvolution}). Used only in networks built to train
+ * ({@link Architecture#trainable}); saved and exported networks keep DL4J's layer.
+ */
+public class TrainingConvolution extends ConvolutionLayer {
+  private static final long serialVersionUID = 1L;
+
+  /** For DL4J's JSON (Spark workers rebuild the network from it). */
+  public TrainingConvolution() {}
+
+  TrainingConvolution(ConvolutionLayer.Builder builder) {
+    super(builder);
+  }
+
+  /** This layer with {@code conv}'s settings (kernel, stride, padding, widths, name, activation, bias). */
+  static TrainingConvolution of(ConvolutionLayer conv) {
+    return new TrainingConvolution(LayerInstances.settingsOf(conv));
+  }
+
+  @Override
+  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+      Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams,
+      DataType dataType) {
+    LayerValidation.assertNInNOutSet(getClass().getSimpleName(), getLayerName(), index, getNIn(), getNOut());
+    return LayerInstances.wired(layer(conf, dataType), conf, listeners, index, paramsView, initializeParams,
+        initializer());
+  }
+
+  /** The layer that runs this configuration. */
+  TrainingConvolutionLayer layer(NeuralNetConfiguration conf, DataType dataType) {
+    return new TrainingConvolutionLayer(conf, dataType);
+  }
+}
