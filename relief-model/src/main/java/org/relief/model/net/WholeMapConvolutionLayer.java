@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Why: on VGG-like's three 512×512 convolutions on 2×2 maps, libnd4j's oneDNN call picks
  * Winograd 4×3 kernels for the backward passes (one 4×4 output tile for a 2×2 map, three
  * quarters of it padding): 34 ms (input gradient) and 45 ms (weight gradient) per 120-image
- * step, against 13 ms for the forward pass; each product here is ~6–12 ms (BENCHMARKS.md).
+ * step, against 13 ms for the forward pass; each product here is 6–7 ms (BENCHMARKS.md).
  */
 final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
   private static final long serialVersionUID = 1L;
