@@ -23,6 +23,9 @@ JVM_OPENS=(
 # (~300,000 rounds) takes a core from the threads that run between oneDNN calls; 1000 is what
 # libgomp uses itself when threads outnumber cores (OpenMpThreads.SPIN_ROUNDS, BENCHMARKS.md).
 export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-1000}"
+# malloc's memory on transparent huge pages: libnd4j's oneDNN calls allocate their buffers afresh
+# on every call; 4-6 M page faults a VGG-like epoch fall to <1 M (NativeEnvironment, BENCHMARKS.md).
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
 
 relief_build_if_needed() {
   if [[ ! -f "$APP_JAR" || ! -d "$LIB" ]]; then

@@ -2,7 +2,7 @@
 
 The job is exactly what `submit/relief-submit --master <m> sweep <sweep.conf>` runs:
 spark-submit of relief.jar with main class org.relief.cli.Relief, the Java 17 flags for driver
-and executors, OMP_NUM_THREADS = spark.task.cpus for executors, GOMP_SPINCOUNT for a driver
+and executors, OMP_NUM_THREADS = spark.task.cpus for executors, GOMP_SPINCOUNT and GLIBC_TUNABLES for a driver
 that YARN or Kubernetes starts, and the arguments
 `sweep <sweep.conf> [--retry-failed]`. A sweep resumes where it stopped, so a failed or killed
 DAG run is simply run again (retries=0: the sweep never redoes a finished trial).
@@ -37,6 +37,9 @@ def spark_conf(task_cpus=1):
         # a driver started by YARN or Kubernetes: libgomp's spin count (executors get it from Relief)
         "spark.yarn.appMasterEnv.GOMP_SPINCOUNT": "1000",
         "spark.kubernetes.driverEnv.GOMP_SPINCOUNT": "1000",
+        # and malloc on transparent huge pages
+        "spark.yarn.appMasterEnv.GLIBC_TUNABLES": "glibc.malloc.hugetlb=1",
+        "spark.kubernetes.driverEnv.GLIBC_TUNABLES": "glibc.malloc.hugetlb=1",
     }
 
 

@@ -96,7 +96,8 @@ class DagTest(unittest.TestCase):
         mine = pairs(module.relief_sweep_command("hdfs:///conf/s.conf", "yarn", retry_failed=True))
         theirs = pairs(submitted)
         for key in ("--class", "--master", "spark.executor.extraJavaOptions", "spark.executorEnv.OMP_NUM_THREADS",
-                    "spark.yarn.appMasterEnv.GOMP_SPINCOUNT", "spark.kubernetes.driverEnv.GOMP_SPINCOUNT"):
+                    "spark.yarn.appMasterEnv.GOMP_SPINCOUNT", "spark.kubernetes.driverEnv.GOMP_SPINCOUNT",
+                    "spark.yarn.appMasterEnv.GLIBC_TUNABLES", "spark.kubernetes.driverEnv.GLIBC_TUNABLES"):
             self.assertEqual(mine[key], theirs[key], key)
         self.assertTrue(theirs["--driver-java-options"].startswith(mine["--driver-java-options"]))
         self.assertEqual(op["conf"]["spark.executor.extraJavaOptions"], theirs["spark.executor.extraJavaOptions"])

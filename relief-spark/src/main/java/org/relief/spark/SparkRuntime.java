@@ -7,7 +7,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.relief.model.ReliefInputException;
 import org.relief.model.io.HadoopFiles;
-import org.relief.model.net.OpenMpThreads;
+import org.relief.model.net.NativeEnvironment;
 
 /**
  * Starts the Spark context of a Relief command: the master that spark-submit gave (system
@@ -29,7 +29,7 @@ public final class SparkRuntime {
     conf.setIfMissing("spark.app.name", appName);
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
-    conf.setIfMissing("spark.executorEnv." + OpenMpThreads.SPIN_VARIABLE, OpenMpThreads.SPIN_ROUNDS);
+    NativeEnvironment.defaults().forEach((variable, value) -> conf.setIfMissing("spark.executorEnv." + variable, value));
     checkReachable(conf.get("spark.master"));
     JavaSparkContext sc = new JavaSparkContext(conf);
     HadoopFiles.useConf(sc.hadoopConfiguration());

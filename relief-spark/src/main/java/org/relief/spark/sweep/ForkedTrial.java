@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.relief.model.io.HadoopFiles;
-import org.relief.model.net.OpenMpThreads;
+import org.relief.model.net.NativeEnvironment;
 
 /**
  * Runs one trial as {@code relief run} in a child JVM of the Spark task: the trial gets its own
@@ -52,7 +52,7 @@ final class ForkedTrial {
           "--set", "spark.statistics=local", "--set", "spark.training=local"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-      builder.environment().putIfAbsent(OpenMpThreads.SPIN_VARIABLE, OpenMpThreads.SPIN_ROUNDS);
+      NativeEnvironment.defaults().forEach(builder.environment()::putIfAbsent);
       Process child = builder.start();
       int exit;
       try {
