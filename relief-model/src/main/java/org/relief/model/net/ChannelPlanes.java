@@ -35,7 +35,7 @@ record ChannelPlanes(FloatBuffer values, int samples, int channels, int plane) {
    * Whether {@code a} is its whole buffer in c order. ND4J reports a permuted array as c order
    * and not a view (its offset and length are the buffer's): only its strides tell.
    */
-  private static boolean isPacked(INDArray a) {
+  static boolean isPacked(INDArray a) {
     return !a.isView() && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
   }
 

@@ -130,8 +130,7 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
   /** {@code batch} ([n, …], NCHW) as an [n, rest] float c-order matrix: a view when the batch is packed, else a copy. */
   private static INDArray rows(INDArray batch) {
     INDArray f = batch.castTo(DataType.FLOAT);
-    boolean packed = !f.isView() && Arrays.equals(f.stride(), Nd4j.getStrides(f.shape(), 'c'));
-    return (packed ? f : f.dup('c')).reshape('c', f.size(0), f.length() / f.size(0));
+    return (ChannelPlanes.isPacked(f) ? f : f.dup('c')).reshape('c', f.size(0), f.length() / f.size(0));
   }
 
   private ConvolutionMatrix matrix() {
