@@ -1,24 +1,43 @@
 package org.relief.model.net;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link TrainingConvolution} at work. With DL4J's forward cache (which Relief's training
- * networks use so that the backward pass does not run the convolution again), DL4J's layer
- * copies its pre-activation into the cache workspace on every training forward pass. Without
- * an activation function (every ResNet and VGG convolution: BatchNorm follows) the
- * pre-activation is the layer's output, which the network keeps for the backward pass anyway,
- * and the identity's backward pass never reads it: here the cache holds that output itself.
- * The copy was 4 % of a ResNet-20 epoch (JFR, BENCHMARKS.md).
+ * {@link TrainingConvolution} at work, in two ways DL4J's layer is slow.
+ *
+ * <p>The convolution itself runs on Relief's own oneDNN primitives ({@link
+ * ConvolutionPrimitives}), made once per input shape, where libnd4j's oneDNN call describes,
+ * chooses and reorders afresh on every call: on VGG-like's convolutions the primitives alone took
+ * ~1.7× as long through libnd4j (BENCHMARKS.md, issue 8). DL4J's path remains for what the
+ * primitives do not cover (input-dependent "same" padding, dilation, NHWC, non-float) and when
+ * {@link OneDnn#available()} is false.
+ *
+ * <p>With DL4J's forward cache (which Relief's training networks use so that the backward pass
+ * does not run the convolution again), DL4J's layer copies its pre-activation into the cache
+ * workspace on every training forward pass. Without an activation function (every ResNet and
+ * VGG convolution: BatchNorm follows) the pre-activation is the layer's output, which the network
+ * keeps for the backward pass anyway, and the identity's backward pass never reads it: here the
+ * cache holds that output itself. The copy was 4 % of a ResNet-20 epoch (JFR, BENCHMARKS.md).
  */
 class TrainingConvolutionLayer extends ConvolutionLayer {
   private static final long serialVersionUID = 1L;
+
+  private transient ConvolutionPrimitives primitives;
+  /** The input {@link #primitives} last ran forward on, whose reordered copy the weight gradient may reuse. */
+  private transient INDArray forwardInput;
 
   TrainingConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -38,5 +57,95 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
       preOutput = z; // what preOutput4d(…, forBackprop) hands the backward pass instead of running the convolution again
     }
     return z;
+  }
+
+  @Override
+  protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+    if (forBackprop && preOutput != null) {
+      return new Pair<>(preOutput, null); // kept by activate() in training (DL4J's forward cache)
+    }
+    if (!runsOwnPrimitives()) {
+      return super.preOutput(training, forBackprop, workspaceMgr);
+    }
+    assertInputSet(false);
+    validateInputRank();
+    INDArray x = packedFloat(input);
+    ConvolutionPrimitives p = primitives(x);
+    ConvolutionPrimitives.Shape s = p.shape();
+    INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+        new long[] {s.n(), s.filters(), s.outH(), s.outW()}, 'c');
+    INDArray w = packedFloat(getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr));
+    INDArray b = s.bias() ? packedFloat(getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)) : null;
+    p.forward(x, w, b, z);
+    forwardInput = input;
+    return new Pair<>(z, null);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    if (!runsOwnPrimitives()) {
+      return super.backpropGradient(epsilon, workspaceMgr);
+    }
+    assertInputSet(true);
+    INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
+    INDArray delta = layerConf().getActivationFn() instanceof ActivationIdentity
+        ? packedFloat(epsilon)
+        : packedFloat(layerConf().getActivationFn().backprop(z, epsilon.castTo(DataType.FLOAT)).getFirst());
+    INDArray x = packedFloat(input);
+    ConvolutionPrimitives p = primitives(x);
+    INDArray w = packedFloat(getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr));
+    INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+    p.backwardData(delta, w, inputGrad);
+
+    INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [F, C, kh, kw], c order
+    INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+    p.backwardWeights(x, input == forwardInput, delta, true, weightGrad, biasGrad);
+
+    Gradient gradient = new DefaultGradient();
+    if (biasGrad != null) {
+      gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+    }
+    gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+    weightNoiseParams.clear();
+    return new Pair<>(gradient, backpropDropOutIfPresent(inputGrad));
+  }
+
+  /**
+   * Whether this layer's convolution runs on {@link ConvolutionPrimitives}: oneDNN loaded,
+   * NCHW, float, explicit padding, no dilation.
+   */
+  boolean runsOwnPrimitives() {
+    org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+    return OneDnn.available() && dataType == DataType.FLOAT && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+        && convolutionMode != ConvolutionMode.Same && convolutionMode != ConvolutionMode.Causal
+        && c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
+  }
+
+  /** The primitives for {@code x}'s shape, made anew when the shape (e.g. the batch size) changes. */
+  ConvolutionPrimitives primitives(INDArray x) {
+    org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+    int[] k = c.getKernelSize();
+    int[] st = c.getStride();
+    int[] pad = c.getPadding();
+    long h = x.size(2);
+    long w = x.size(3);
+    ConvolutionPrimitives.Shape shape = new ConvolutionPrimitives.Shape(x.size(0), c.getNIn(), h, w, c.getNOut(),
+        k[0], k[1], st[0], st[1], pad[0], pad[1], (h + 2L * pad[0] - k[0]) / st[0] + 1,
+        (w + 2L * pad[1] - k[1]) / st[1] + 1, c.hasBias());
+    if (x.size(1) != c.getNIn()) {
+      throw new IllegalArgumentException("layer " + layerId() + " expects " + c.getNIn() + " input channels, got "
+          + x.size(1));
+    }
+    if (primitives == null || !primitives.shape().equals(shape)) {
+      primitives = new ConvolutionPrimitives(shape);
+      forwardInput = null;
+    }
+    return primitives;
+  }
+
+  /** {@code a} as a packed float32 c-order array: itself when it is one, else a copy. */
+  private static INDArray packedFloat(INDArray a) {
+    INDArray f = a.castTo(DataType.FLOAT);
+    return OneDnn.readableInPlace(f) ? f : f.dup('c');
   }
 }

@@ -14,6 +14,8 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,6 +30,21 @@ import org.nd4j.linalg.learning.config.Adam;
  * trains to exactly DL4J's weights.
  */
 class TrainingConvolutionTest {
+
+  /**
+   * DL4J's convolution kernels in the trained network too (Relief's own oneDNN primitives have
+   * their own test, ConvolutionPrimitivesTest): this checks the forward cache bitwise, which needs DL4J's own convolution
+   * on both sides.
+   */
+  @BeforeEach
+  void dl4jConvolutions() {
+    System.setProperty(OneDnn.PROPERTY, "false");
+  }
+
+  @AfterEach
+  void restore() {
+    System.clearProperty(OneDnn.PROPERTY);
+  }
 
   private static MultiLayerNetwork network(UnaryOperator<ConvolutionLayer> form, Activation convActivation) {
     ConvolutionLayer second = new ConvolutionLayer.Builder(3, 3).nIn(6).nOut(5).padding(1, 1)

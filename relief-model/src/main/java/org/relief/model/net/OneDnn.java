@@ -1,0 +1,156 @@
+package org.relief.model.net;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.pointers.PagedPointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Relief's own handle on oneDNN (the JavaCPP build of oneDNN 2.5, beside the oneDNN 2.3 that
+ * libnd4j links in and hides): one CPU engine, a stream per thread, and the small pieces every
+ * primitive needs. Why a second oneDNN: libnd4j's convolution call picks its algorithm, formats and
+ * reorders afresh on every call, and for VGG's convolutions that cost ~1.7× what the same
+ * primitives cost called directly (BENCHMARKS.md, issue 8).
+ *
+ * <p>{@link #available()} is false (and Relief keeps DL4J's convolution) when the library does
+ * not load on this machine or {@code -Drelief.onednn=false} is set.
+ */
+final class OneDnn {
+  /** System property that switches Relief's own oneDNN convolutions off ({@code false}). */
+  static final String PROPERTY = "relief.onednn";
+
+  /** Memory handle that asks oneDNN to allocate (DNNL_MEMORY_ALLOCATE). */
+  private static final Pointer ALLOCATE = new PagedPointer(-1L);
+
+  private static final class Library {
+    static final dnnl_engine ENGINE;
+    static final Throwable FAILURE;
+
+    static {
+      dnnl_engine engine = null;
+      Throwable failure = null;
+      try {
+        dnnl_engine e = new dnnl_engine();
+        check(dnnl_engine_create(e, dnnl_cpu, 0), "creating the CPU engine");
+        engine = e;
+      } catch (Throwable t) { // UnsatisfiedLinkError on a machine the natives do not fit
+        failure = t;
+      }
+      ENGINE = engine;
+      FAILURE = failure;
+    }
+  }
+
+  private static final ThreadLocal<dnnl_stream> STREAM = ThreadLocal.withInitial(() -> {
+    dnnl_stream s = new dnnl_stream();
+    check(dnnl_stream_create(s, engine(), dnnl_stream_default_flags), "creating a stream");
+    return s;
+  });
+
+  private OneDnn() {}
+
+  /** Whether Relief's own oneDNN primitives can run here (and are not switched off). */
+  static boolean available() {
+    return !"false".equalsIgnoreCase(System.getProperty(PROPERTY)) && Library.FAILURE == null;
+  }
+
+  /** Why {@link #available()} is false because of the library, or null. */
+  static Throwable loadFailure() {
+    return Library.FAILURE;
+  }
+
+  static dnnl_engine engine() {
+    if (Library.FAILURE != null) {
+      throw new IllegalStateException("oneDNN did not load", Library.FAILURE);
+    }
+    return Library.ENGINE;
+  }
+
+  static dnnl_stream stream() {
+    return STREAM.get();
+  }
+
+  static void check(int status, String what) {
+    if (status != dnnl_success) {
+      throw new IllegalStateException("oneDNN failed " + what + " (status " + status + ")");
+    }
+  }
+
+  /** A float32 memory descriptor of {@code dims} in layout {@code tag} (a dnnl_format_tag_t, or any). */
+  static dnnl_memory_desc_t desc(long[] dims, int tag) {
+    dnnl_memory_desc_t md = new dnnl_memory_desc_t();
+    try (LongPointer d = new LongPointer(dims)) {
+      check(dnnl_memory_desc_init_by_tag(md, dims.length, d, dnnl_f32, tag), "describing memory");
+    }
+    return md;
+  }
+
+  /** Memory oneDNN allocates and owns, laid out as {@code md}. */
+  static dnnl_memory allocated(dnnl_memory_desc_t md) {
+    dnnl_memory m = new dnnl_memory();
+    check(dnnl_memory_create(m, md, engine(), ALLOCATE), "allocating memory");
+    return m;
+  }
+
+  /** Memory over an ND4J array's buffer, set with {@link #handle} before each use. */
+  static dnnl_memory user(dnnl_memory_desc_t md) {
+    dnnl_memory m = new dnnl_memory();
+    check(dnnl_memory_create(m, md, engine(), (Pointer) null), "describing user memory");
+    return m;
+  }
+
+  /**
+   * The address of {@code a}'s first element, for oneDNN to read or write in place: {@code a}
+   * must be float32 and packed in c order (a parameter view into the flat parameter buffer is).
+   */
+  static Pointer handle(INDArray a) {
+    if (!readableInPlace(a)) {
+      throw new IllegalArgumentException("oneDNN reads packed float32 arrays in place, got " + a.dataType()
+          + " with shape " + java.util.Arrays.toString(a.shape()) + " strides " + java.util.Arrays.toString(a.stride()));
+    }
+    // a view's buffer is usually itself a view that starts at the array's offset (a parameter's, e.g.)
+    long elements = a.offset() - a.data().offset();
+    return new PagedPointer(a.data().addressPointer().address() + elements * Float.BYTES);
+  }
+
+  /** Float32 with c-order strides: one run of its buffer from its offset (views included). */
+  static boolean readableInPlace(INDArray a) {
+    return a.dataType() == DataType.FLOAT && java.util.Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
+  }
+
+  static dnnl_primitive primitive(dnnl_primitive_desc pd, String what) {
+    dnnl_primitive p = new dnnl_primitive();
+    check(dnnl_primitive_create(p, pd), "creating " + what);
+    return p;
+  }
+
+  /** oneDNN's name for the implementation a primitive descriptor picked (e.g. jit_wino_4x3:avx512_core). */
+  static String implementation(dnnl_primitive_desc pd) {
+    try (PointerPointer<BytePointer> out = new PointerPointer<>(1)) {
+      check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out), "querying the implementation");
+      return out.get(BytePointer.class, 0).getString();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package org.relief.model.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * A convolution as trained runs on Relief's own oneDNN primitives and is still DL4J's
+ * convolution: the same outputs and gradients (to float rounding: oneDNN may pick Winograd),
+ * for strides, paddings, kernels, with and without bias and activation, and for a batch size that
+ * changes between calls.
+ */
+class ConvolutionPrimitivesTest {
+
+  @BeforeAll
+  static void oneDnnLoads() {
+    assertTrue(OneDnn.available(), () -> "oneDNN did not load: " + OneDnn.loadFailure());
+  }
+
+  /** A DL4J convolution in front (so the tested layer's input gradient is used), the tested convolution, an output layer. */
+  private static MultiLayerNetwork network(Layer tested, int map) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
+        .cacheMode(CacheMode.DEVICE).updater(new Adam(1e-3)).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nIn(3).nOut(16).padding(1, 1).activation(Activation.RELU).build())
+        .layer(tested)
+        .layer(new OutputLayer.Builder().nOut(5).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(map, map, 3)).build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  @ParameterizedTest(name = "{0}x{0} map, kernel {1}, stride {2}, padding {3}, {4}, bias {5}")
+  @CsvSource({
+      "8, 3, 1, 1, IDENTITY, true", // VGG's convolutions (Winograd where oneDNN picks it)
+      "8, 3, 1, 1, IDENTITY, false", // ResNet's
+      "8, 3, 2, 1, IDENTITY, false", // ResNet's downsampling: less padding at the bottom/right than the top/left
+      "9, 5, 1, 0, RELU, true", // LeNet-5's second convolution
+      "7, 3, 2, 0, RELU, true",
+      "4, 1, 1, 0, IDENTITY, true"})
+  void outputsAndGradientsAreDl4jsConvolution(int map, int kernel, int stride, int pad, Activation activation,
+      boolean bias) {
+    ConvolutionLayer plainConv = new ConvolutionLayer.Builder(kernel, kernel).nIn(16).nOut(24).stride(stride, stride)
+        .padding(pad, pad).activation(activation).hasBias(bias).build();
+    MultiLayerNetwork plain = network(plainConv, map);
+    MultiLayerNetwork own = network(TrainingConvolution.of(plainConv), map);
+    TrainingConvolutionLayer layer = assertInstanceOf(TrainingConvolutionLayer.class, own.getLayer(1));
+    assertTrue(layer.runsOwnPrimitives());
+    own.setParams(plain.params().dup());
+    Nd4j.getRandom().setSeed(3);
+    for (int n : new int[] {7, 4, 7}) { // primitives are remade when the batch size changes
+      INDArray features = Nd4j.rand(DataType.FLOAT, n, 3, map, map).subi(0.5);
+      INDArray labels = Nd4j.eye(5).getRows(java.util.stream.IntStream.range(0, n).map(i -> i % 5).toArray())
+          .castTo(DataType.FLOAT);
+
+      INDArray expectedOut = plain.output(features);
+      INDArray gotOut = own.output(features);
+      assertEquals(0.0, expectedOut.sub(gotOut).amaxNumber().doubleValue(), 1e-5, "outputs, batch of " + n);
+
+      INDArray expected = gradient(plain, features, labels);
+      INDArray got = gradient(own, features, labels);
+      double scale = expected.amaxNumber().doubleValue();
+      assertTrue(scale > 0, "a gradient to compare");
+      assertEquals(0.0, expected.sub(got).amaxNumber().doubleValue() / scale, 1e-4,
+          "largest gradient difference relative to the largest entry (the first layer's part needs the input gradient), batch of " + n);
+      assertEquals(plain.score(), own.score(), 1e-5);
+    }
+    assertEquals(7, layer.primitives(Nd4j.zeros(DataType.FLOAT, 7, 16, map, map)).shape().n());
+  }
+
+  private static INDArray gradient(MultiLayerNetwork net, INDArray features, INDArray labels) {
+    net.setInput(features);
+    net.setLabels(labels);
+    net.computeGradientAndScore();
+    return net.gradient().gradient().dup();
+  }
+}
