@@ -57,6 +57,8 @@ final class OneDnn {
         engine = e;
       } catch (Throwable t) { // UnsatisfiedLinkError on a machine the natives do not fit
         failure = t;
+        org.slf4j.LoggerFactory.getLogger(OneDnn.class).warn(
+            "oneDNN (org.bytedeco:dnnl) did not load; convolutions train on DL4J's kernels, slower: {}", t.toString());
       }
       ENGINE = engine;
       FAILURE = failure;

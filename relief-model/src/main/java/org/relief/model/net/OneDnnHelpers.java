@@ -57,11 +57,18 @@ public final class OneDnnHelpers {
     Layer[] layers = model instanceof ComputationGraph g ? g.getLayers()
         : model instanceof MultiLayerNetwork m ? m.getLayers() : new Layer[0];
     String helpers = Arrays.stream(layers)
-        .map(Layer::getHelper)
+        .map(OneDnnHelpers::helperOf)
         .filter(Objects::nonNull)
-        .map(h -> h.getClass().getSimpleName())
         .distinct().sorted()
         .collect(Collectors.joining("+"));
     return helpers.isEmpty() ? "none" : helpers;
+  }
+
+  /** What runs the layer's work besides DL4J's Java code: Relief's own primitives, or DL4J's helper, or null. */
+  private static String helperOf(Layer layer) {
+    if (layer instanceof TrainingConvolutionLayer t && t.runsOwnPrimitives() && !(t instanceof WholeMapConvolutionLayer)) {
+      return ConvolutionPrimitives.class.getSimpleName();
+    }
+    return layer.getHelper() == null ? null : layer.getHelper().getClass().getSimpleName();
   }
 }

@@ -38,6 +38,8 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
   private transient ConvolutionPrimitives primitives;
   /** The input {@link #primitives} last ran forward on, whose reordered copy the weight gradient may reuse. */
   private transient INDArray forwardInput;
+  /** oneDNN could not make this layer's primitives (logged once). */
+  private transient boolean primitivesFailed;
 
   TrainingConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -64,13 +66,13 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     if (forBackprop && preOutput != null) {
       return new Pair<>(preOutput, null); // kept by activate() in training (DL4J's forward cache)
     }
-    if (!runsOwnPrimitives()) {
+    assertInputSet(false);
+    ConvolutionPrimitives p = runsOwnPrimitives() ? primitivesFor(input) : null;
+    if (p == null) {
       return super.preOutput(training, forBackprop, workspaceMgr);
     }
-    assertInputSet(false);
     validateInputRank();
     INDArray x = packedFloat(input);
-    ConvolutionPrimitives p = primitives(x);
     ConvolutionPrimitives.Shape s = p.shape();
     INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
         new long[] {s.n(), s.filters(), s.outH(), s.outW()}, 'c');
@@ -83,16 +85,16 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-    if (!runsOwnPrimitives()) {
+    assertInputSet(true);
+    ConvolutionPrimitives p = runsOwnPrimitives() ? primitivesFor(input) : null;
+    if (p == null) {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
-    assertInputSet(true);
     INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
     INDArray delta = layerConf().getActivationFn() instanceof ActivationIdentity
         ? packedFloat(epsilon)
         : packedFloat(layerConf().getActivationFn().backprop(z, epsilon.castTo(DataType.FLOAT)).getFirst());
     INDArray x = packedFloat(input);
-    ConvolutionPrimitives p = primitives(x);
     INDArray w = packedFloat(getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr));
     INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
     p.backwardData(delta, w, inputGrad);
@@ -116,9 +118,24 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
    */
   boolean runsOwnPrimitives() {
     org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-    return OneDnn.available() && dataType == DataType.FLOAT && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+    return !primitivesFailed && OneDnn.available() && dataType == DataType.FLOAT && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
         && convolutionMode != ConvolutionMode.Same && convolutionMode != ConvolutionMode.Causal
         && c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
+  }
+
+  /**
+   * The primitives for {@code x}, or null (DL4J's path from then on) if oneDNN has no
+   * implementation for this layer on this CPU.
+   */
+  private ConvolutionPrimitives primitivesFor(INDArray x) {
+    try {
+      return primitives(x);
+    } catch (IllegalStateException e) {
+      primitivesFailed = true;
+      org.slf4j.LoggerFactory.getLogger(TrainingConvolutionLayer.class).warn(
+          "{} trains on DL4J's convolution: {}", layerId(), e.getMessage());
+      return null;
+    }
   }
 
   /** The primitives for {@code x}'s shape, made anew when the shape (e.g. the batch size) changes. */
