@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code conv2d_bp}) always computes the gradient with respect to the layer's input as well;
  * for the layer that reads the network's input nothing uses it, and on LeNet-5 it was the most
  * expensive primitive of a training step (oneDNN's verbose log, BENCHMARKS.md). Here only the
- * weight and bias gradients are computed.
+ * weight and bias gradients are computed: by the layer's {@link ConvolutionPrimitives} (backward
+ * weights only), or where those do not run, as a convolution of the input with δ.
  */
 final class InputConvolutionLayer extends TrainingConvolutionLayer {
   private static final long serialVersionUID = 1L;
@@ -41,6 +42,19 @@ final class InputConvolutionLayer extends TrainingConvolutionLayer {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
     assertInputSet(true);
+    boolean ownRelu = isPlainRelu(conf.getActivationFn());
+    ConvolutionPrimitives p = (ownRelu || conf.getActivationFn() instanceof ActivationIdentity) && runsOwnPrimitives()
+        ? primitivesFor(input) : null;
+    if (p != null) {
+      INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
+      INDArray delta = packedFloat(epsilon);
+      if (ownRelu) { // δ = ε ⊙ [z > 0]
+        INDArray gated = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, z.shape(), 'c');
+        TrainingReluLayer.gate(z, delta, gated);
+        delta = gated;
+      }
+      return new Pair<>(weightGradients(p, packedFloat(input), delta, false), null); // no gradient for the network's input
+    }
     Gradient gradient = new DefaultGradient();
     INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [F, C, kh, kw], c order
     INDArray biasGrad = conf.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;

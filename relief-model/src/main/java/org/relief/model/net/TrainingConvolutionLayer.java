@@ -99,17 +99,25 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
     p.backwardData(delta, w, inputGrad);
 
+    Gradient gradient = weightGradients(p, x, delta, true);
+    return new Pair<>(gradient, backpropDropOutIfPresent(inputGrad));
+  }
+
+  /**
+   * ∂L/∂W and ∂L/∂b into the layer's gradient views, from its input {@code x} (packed float) and
+   * δ = ∂L/∂z; {@code deltaRead}: {@link ConvolutionPrimitives#backwardData} has just read δ.
+   */
+  Gradient weightGradients(ConvolutionPrimitives p, INDArray x, INDArray delta, boolean deltaRead) {
     INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [F, C, kh, kw], c order
     INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-    p.backwardWeights(x, input == forwardInput, delta, true, weightGrad, biasGrad);
-
+    p.backwardWeights(x, input == forwardInput, delta, deltaRead, weightGrad, biasGrad);
     Gradient gradient = new DefaultGradient();
     if (biasGrad != null) {
       gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
     }
     gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
     weightNoiseParams.clear();
-    return new Pair<>(gradient, backpropDropOutIfPresent(inputGrad));
+    return gradient;
   }
 
   /**
@@ -127,7 +135,7 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
    * The primitives for {@code x}, or null (DL4J's path from then on) if oneDNN has no
    * implementation for this layer on this CPU.
    */
-  private ConvolutionPrimitives primitivesFor(INDArray x) {
+  ConvolutionPrimitives primitivesFor(INDArray x) {
     try {
       return primitives(x);
     } catch (IllegalStateException e) {
@@ -161,7 +169,7 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
   }
 
   /** {@code a} as a packed float32 c-order array: itself when it is one, else a copy. */
-  private static INDArray packedFloat(INDArray a) {
+  static INDArray packedFloat(INDArray a) {
     INDArray f = a.castTo(DataType.FLOAT);
     return OneDnn.readableInPlace(f) ? f : f.dup('c');
   }

@@ -85,6 +85,34 @@ class ConvolutionPrimitivesTest {
     assertEquals(7, layer.primitives(Nd4j.zeros(DataType.FLOAT, 7, 16, map, map)).shape().n());
   }
 
+  /** The first convolution computes only its weight gradients, on the primitives too. */
+  @ParameterizedTest(name = "{0}, bias {1}")
+  @CsvSource({"RELU, true", "IDENTITY, true", "RELU, false"})
+  void aFirstConvolutionsWeightGradientsAreDl4jsToo(Activation activation, boolean bias) {
+    ConvolutionLayer conv = new ConvolutionLayer.Builder(5, 5).nIn(3).nOut(20).activation(activation).hasBias(bias)
+        .build();
+    java.util.function.Function<Layer, MultiLayerNetwork> net = first -> {
+      MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+          .cacheMode(CacheMode.DEVICE).list()
+          .layer(first)
+          .layer(new OutputLayer.Builder().nOut(5).activation(Activation.SOFTMAX).build())
+          .setInputType(InputType.convolutional(12, 12, 3)).build());
+      n.init();
+      return n;
+    };
+    MultiLayerNetwork plain = net.apply(conv);
+    MultiLayerNetwork own = net.apply(InputConvolution.of(conv));
+    assertTrue(assertInstanceOf(InputConvolutionLayer.class, own.getLayer(0)).runsOwnPrimitives());
+    own.setParams(plain.params().dup());
+    Nd4j.getRandom().setSeed(4);
+    INDArray features = Nd4j.rand(DataType.FLOAT, 6, 3, 12, 12).subi(0.5);
+    INDArray labels = Nd4j.eye(5).getRows(0, 1, 2, 3, 4, 0).castTo(DataType.FLOAT);
+
+    INDArray expected = gradient(plain, features, labels);
+    INDArray got = gradient(own, features, labels);
+    assertEquals(0.0, expected.sub(got).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue(), 1e-4);
+  }
+
   private static INDArray gradient(MultiLayerNetwork net, INDArray features, INDArray labels) {
     net.setInput(features);
     net.setLabels(labels);
