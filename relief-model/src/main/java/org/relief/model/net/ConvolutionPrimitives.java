@@ -60,7 +60,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * primitives read the kernels, and the weight gradient the input, as the forward pass reordered
  * them (DL4J runs a layer's forward pass before its backward pass, with the same parameters).
  */
-final class ConvolutionPrimitives {
+final class ConvolutionPrimitives implements AutoCloseable {
   static final String ALGORITHM_PROPERTY = "relief.onednn.algorithm";
   private static final Cleaner CLEANER = Cleaner.create();
 
@@ -146,6 +146,7 @@ final class ConvolutionPrimitives {
 
   private final Shape shape;
   private final Natives natives = new Natives();
+  private final Cleaner.Cleanable cleanable;
 
   private final Operand src;
   private final Operand weights;
@@ -170,7 +171,7 @@ final class ConvolutionPrimitives {
 
   ConvolutionPrimitives(Shape s) {
     shape = s;
-    CLEANER.register(this, natives);
+    cleanable = CLEANER.register(this, natives);
     dnnl_memory_desc_t srcPlain = OneDnn.desc(new long[] {s.n(), s.channels(), s.h(), s.w()}, dnnl_nchw);
     dnnl_memory_desc_t dstPlain = OneDnn.desc(new long[] {s.n(), s.filters(), s.outH(), s.outW()}, dnnl_nchw);
     dnnl_memory_desc_t weightsPlain = OneDnn.desc(new long[] {s.filters(), s.channels(), s.kh(), s.kw()}, dnnl_oihw);
@@ -245,6 +246,15 @@ final class ConvolutionPrimitives {
 
   Shape shape() {
     return shape;
+  }
+
+  /**
+   * Frees the primitives and their buffers now (the garbage collector does not see their native
+   * memory, a few times a batch's activations). Idempotent; unreachable primitives are freed too.
+   */
+  @Override
+  public void close() {
+    cleanable.clean();
   }
 
   /** oneDNN's implementations: forward | backward data | backward weights. */

@@ -35,7 +35,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class TrainingConvolutionLayer extends ConvolutionLayer {
   private static final long serialVersionUID = 1L;
 
+  /** The primitives for the input shape seen last, and for the one before. */
   private transient ConvolutionPrimitives primitives;
+  private transient ConvolutionPrimitives previous;
   /** The input {@link #primitives} last ran forward on, whose reordered copy the weight gradient may reuse. */
   private transient INDArray forwardInput;
   /** oneDNN could not make this layer's primitives (logged once). */
@@ -146,7 +148,10 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     }
   }
 
-  /** The primitives for {@code x}'s shape, made anew when the shape (e.g. the batch size) changes. */
+  /**
+   * The primitives for {@code x}'s shape: those of the last two shapes are kept (an epoch's full
+   * batches and its last one), made anew for another shape, which frees the older of the two.
+   */
   ConvolutionPrimitives primitives(INDArray x) {
     org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
     int[] k = c.getKernelSize();
@@ -161,10 +166,20 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
       throw new IllegalArgumentException("layer " + layerId() + " expects " + c.getNIn() + " input channels, got "
           + x.size(1));
     }
-    if (primitives == null || !primitives.shape().equals(shape)) {
-      primitives = new ConvolutionPrimitives(shape);
-      forwardInput = null;
+    if (primitives != null && primitives.shape().equals(shape)) {
+      return primitives;
     }
+    // two shapes are common (full batches and an epoch's last, shorter one): keep both
+    ConvolutionPrimitives made = previous != null && previous.shape().equals(shape) ? previous : null;
+    if (made == null) {
+      if (previous != null) {
+        previous.close();
+      }
+      made = new ConvolutionPrimitives(shape);
+    }
+    previous = primitives;
+    primitives = made;
+    forwardInput = null;
     return primitives;
   }
 

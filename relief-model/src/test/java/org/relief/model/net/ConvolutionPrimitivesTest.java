@@ -85,6 +85,19 @@ class ConvolutionPrimitivesTest {
     assertEquals(7, layer.primitives(Nd4j.zeros(DataType.FLOAT, 7, 16, map, map)).shape().n());
   }
 
+  @org.junit.jupiter.api.Test
+  void aLayerKeepsThePrimitivesOfItsLastTwoBatchShapes() {
+    ConvolutionLayer conv = new ConvolutionLayer.Builder(3, 3).nIn(16).nOut(8).padding(1, 1).build();
+    TrainingConvolutionLayer layer = (TrainingConvolutionLayer) network(TrainingConvolution.of(conv), 6).getLayer(1);
+    ConvolutionPrimitives full = layer.primitives(Nd4j.zeros(DataType.FLOAT, 120, 16, 6, 6));
+    ConvolutionPrimitives last = layer.primitives(Nd4j.zeros(DataType.FLOAT, 80, 16, 6, 6));
+    assertEquals(80, last.shape().n());
+    assertTrue(full == layer.primitives(Nd4j.zeros(DataType.FLOAT, 120, 16, 6, 6)), "full batches again: kept");
+    assertTrue(last == layer.primitives(Nd4j.zeros(DataType.FLOAT, 80, 16, 6, 6)), "the last batch again: kept");
+    layer.primitives(Nd4j.zeros(DataType.FLOAT, 50, 16, 6, 6)); // a third shape frees the older of the two
+    assertTrue(full != layer.primitives(Nd4j.zeros(DataType.FLOAT, 120, 16, 6, 6)), "made anew");
+  }
+
   /** The first convolution computes only its weight gradients, on the primitives too. */
   @ParameterizedTest(name = "{0}, bias {1}")
   @CsvSource({"RELU, true", "IDENTITY, true", "RELU, false"})
