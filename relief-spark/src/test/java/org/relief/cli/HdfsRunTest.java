@@ -47,6 +47,21 @@ class HdfsRunTest {
     }
   }
 
+  /** HDFS refuses to rename onto an existing file; the replace must still happen, atomically. */
+  @Test
+  void aFileIsReplacedAtomicallyOnHdfs() throws IOException {
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(hdfs + "/atomic/sweep.json");
+    for (String content : new String[] {"old", "new"}) {
+      org.relief.model.io.HadoopFiles.writeAtomically(target,
+          out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    FileSystem fs = cluster.getFileSystem();
+    try (java.io.InputStream in = fs.open(target)) {
+      assertEquals("new", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals(1, fs.listStatus(target.getParent()).length, "no temporary file left");
+  }
+
   @Test
   void aRunReadsAndWritesHdfs() throws IOException {
     assumeTrue(Files.isDirectory(Paths.get(DATA)), "Fashion-MNIST is absent at " + DATA);

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.relief.model.ReliefInputException;
 
@@ -83,9 +85,17 @@ public final class HadoopFiles {
     return raw;
   }
 
-  /** Writes a file atomically: to a hidden temporary name beside it, then renamed into place. */
+  /**
+   * Writes a file atomically: to a hidden temporary name beside it, then renamed over the
+   * target, so that at every instant the target holds either its old or its new content, even
+   * when the process is killed. (Deleting the old file first, as this once did, left no file at
+   * all to a sweep driver killed between the delete and the rename.)
+   */
   public static void writeAtomically(Path target, IoWriter writer) throws IOException {
-    FileSystem fs = fileSystem(target);
+    writeAtomically(fileSystem(target), target, writer);
+  }
+
+  static void writeAtomically(FileSystem fs, Path target, IoWriter writer) throws IOException {
     Path tmp = new Path(target.getParent(), "._tmp_" + target.getName() + "_" + System.nanoTime());
     try (FSDataOutputStream out = fs.create(tmp, false)) {
       writer.write(out);
@@ -93,13 +103,15 @@ public final class HadoopFiles {
       fs.delete(tmp, false);
       throw e;
     }
-    if (fs.exists(target) && !fs.delete(target, false)) {
+    try {
+      // Local files: rename(2) replaces the target atomically. HDFS and most others refuse to
+      // rename onto an existing file and return false: their atomic replace is FileContext's.
+      if (!fs.rename(tmp, target)) {
+        FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(tmp, target, Options.Rename.OVERWRITE);
+      }
+    } catch (IOException | RuntimeException e) {
       fs.delete(tmp, false);
-      throw new IOException("cannot replace " + target);
-    }
-    if (!fs.rename(tmp, target)) {
-      fs.delete(tmp, false);
-      throw new IOException("cannot rename " + tmp + " to " + target);
+      throw new IOException("cannot rename " + tmp + " to " + target + ": " + e.getMessage(), e);
     }
   }
 
