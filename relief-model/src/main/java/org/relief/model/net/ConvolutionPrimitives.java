@@ -7,6 +7,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
@@ -18,6 +19,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
@@ -31,6 +33,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
@@ -103,16 +106,28 @@ final class ConvolutionPrimitives implements AutoCloseable {
     final dnnl_memory inside;
     private final dnnl_primitive reorder;
     private final dnnl_exec_arg_t reorderArgs;
+    /** Where {@link #inside} lives when it is needed only while this layer's primitive runs; null: its own buffer. */
+    private final OneDnn.Shared sharedAs;
+    private final long insideBytes;
 
-    /** {@code toPrimitive}: the reorder runs from the array into the primitive's layout, else back. */
-    Operand(dnnl_memory_desc_t userMd, dnnl_memory_desc_t primitiveMd, boolean toPrimitive) {
+    /**
+     * {@code toPrimitive}: the reorder runs from the array into the primitive's layout, else
+     * back; {@code sharedAs}: the primitive's copy lives in that buffer of the thread, or in
+     * one of its own (null) when it must outlast the primitive (the forward pass's input,
+     * read again by the weight gradient; the kernels, read again by the input gradient).
+     */
+    Operand(dnnl_memory_desc_t userMd, dnnl_memory_desc_t primitiveMd, boolean toPrimitive, OneDnn.Shared sharedAs) {
       user = keep(OneDnn.user(userMd));
       if (dnnl_memory_desc_equal(userMd, primitiveMd) != 0) {
         inside = user;
         reorder = null;
         reorderArgs = null;
+        this.sharedAs = null;
+        insideBytes = 0;
       } else {
-        inside = keep(OneDnn.allocated(primitiveMd));
+        this.sharedAs = sharedAs;
+        insideBytes = dnnl_memory_desc_get_size(primitiveMd);
+        inside = keep(sharedAs == null ? OneDnn.allocated(primitiveMd) : OneDnn.user(primitiveMd));
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         dnnl_memory_desc_t from = toPrimitive ? userMd : primitiveMd;
         dnnl_memory_desc_t to = toPrimitive ? primitiveMd : userMd;
@@ -132,8 +147,12 @@ final class ConvolutionPrimitives implements AutoCloseable {
       }
     }
 
+    /** Points the operand at {@code a} (and a shared copy at this thread's buffer): before the primitive runs. */
     void point(INDArray a) {
       OneDnn.check(dnnl_memory_set_data_handle(user, OneDnn.handle(a)), "setting a data handle");
+      if (sharedAs != null) {
+        OneDnn.check(dnnl_memory_set_data_handle(inside, OneDnn.shared(sharedAs, insideBytes)), "setting a data handle");
+      }
     }
 
     /** After the primitive wrote {@link #inside}: into the array last {@linkplain #point pointed} at. */
@@ -141,6 +160,38 @@ final class ConvolutionPrimitives implements AutoCloseable {
       if (reorder != null) {
         execute(reorder, reorderArgs);
       }
+    }
+  }
+
+  /** A convolution primitive, its arguments and the size of the scratchpad it needs ({@link OneDnn#shared}). */
+  private final class Step {
+    final dnnl_primitive primitive;
+    final dnnl_exec_arg_t args;
+    private final dnnl_memory scratch;
+    private final long scratchBytes;
+
+    Step(dnnl_primitive_desc pd, String what, Object... kindsAndMemories) {
+      primitive = keep(OneDnn.primitive(pd, what));
+      dnnl_memory_desc_t md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+      scratchBytes = md == null ? 0 : dnnl_memory_desc_get_size(md);
+      if (scratchBytes > 0) {
+        scratch = keep(OneDnn.user(md));
+        Object[] withScratch = java.util.Arrays.copyOf(kindsAndMemories, kindsAndMemories.length + 2);
+        withScratch[kindsAndMemories.length] = DNNL_ARG_SCRATCHPAD;
+        withScratch[kindsAndMemories.length + 1] = scratch;
+        args = args(withScratch);
+      } else {
+        scratch = null;
+        args = args(kindsAndMemories);
+      }
+    }
+
+    void run() {
+      if (scratch != null) {
+        OneDnn.check(dnnl_memory_set_data_handle(scratch, OneDnn.shared(OneDnn.Shared.SCRATCHPAD, scratchBytes)),
+            "setting the scratchpad");
+      }
+      execute(primitive, args);
     }
   }
 
@@ -152,21 +203,18 @@ final class ConvolutionPrimitives implements AutoCloseable {
   private final Operand weights;
   private final dnnl_memory bias;
   private final Operand dst;
-  private final dnnl_primitive forward;
-  private final dnnl_exec_arg_t forwardArgs;
+  private final Step forward;
 
   private final Operand diffDst;
   private final Operand weightsForData;
   private final Operand diffSrc;
-  private final dnnl_primitive backwardData;
-  private final dnnl_exec_arg_t backwardDataArgs;
+  private final Step backwardData;
 
   private final Operand srcForWeights;
   private final Operand diffDstForWeights;
   private final Operand diffWeights;
   private final dnnl_memory diffBias;
-  private final dnnl_primitive backwardWeights;
-  private final dnnl_exec_arg_t backwardWeightsArgs;
+  private final Step backwardWeights;
   private final String implementation;
 
   ConvolutionPrimitives(Shape s) {
@@ -198,39 +246,42 @@ final class ConvolutionPrimitives implements AutoCloseable {
           biasPlain, dstAny, strides, padL, padR), "describing the backward-weights convolution " + s);
       dnnl_primitive_desc bwpd = describe(bwd, fpd, "backward-weights convolution");
 
-      src = new Operand(srcPlain, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0), true);
-      weights = new Operand(weightsPlain, dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0), true);
+      src = new Operand(srcPlain, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0), true, null);
+      weights = new Operand(weightsPlain, dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0), true, null);
       bias = s.bias() ? keep(OneDnn.user(biasPlain)) : null;
-      dst = new Operand(dstPlain, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0), false);
-      forward = keep(OneDnn.primitive(fpd, "the forward convolution"));
-      forwardArgs = s.bias()
-          ? args(DNNL_ARG_SRC, src.inside, DNNL_ARG_WEIGHTS, weights.inside, DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst.inside)
-          : args(DNNL_ARG_SRC, src.inside, DNNL_ARG_WEIGHTS, weights.inside, DNNL_ARG_DST, dst.inside);
+      dst = new Operand(dstPlain, dnnl_primitive_desc_query_md(fpd, dnnl_query_dst_md, 0), false, OneDnn.Shared.OUTPUT);
+      forward = s.bias()
+          ? new Step(fpd, "the forward convolution", DNNL_ARG_SRC, src.inside, DNNL_ARG_WEIGHTS, weights.inside,
+              DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst.inside)
+          : new Step(fpd, "the forward convolution", DNNL_ARG_SRC, src.inside, DNNL_ARG_WEIGHTS, weights.inside,
+              DNNL_ARG_DST, dst.inside);
 
-      diffDst = new Operand(dstPlain, dnnl_primitive_desc_query_md(bdpd, dnnl_query_diff_dst_md, 0), true);
+      diffDst = new Operand(dstPlain, dnnl_primitive_desc_query_md(bdpd, dnnl_query_diff_dst_md, 0), true,
+          OneDnn.Shared.GRADIENT_IN);
       dnnl_memory_desc_t weightsMd = dnnl_primitive_desc_query_md(bdpd, dnnl_query_weights_md, 0);
       weightsForData = dnnl_memory_desc_equal(weightsMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_weights_md, 0)) != 0
-          ? null : new Operand(weightsPlain, weightsMd, true);
-      diffSrc = new Operand(srcPlain, dnnl_primitive_desc_query_md(bdpd, dnnl_query_diff_src_md, 0), false);
-      backwardData = keep(OneDnn.primitive(bdpd, "the backward-data convolution"));
-      backwardDataArgs = args(DNNL_ARG_DIFF_DST, diffDst.inside, DNNL_ARG_WEIGHTS,
-          (weightsForData == null ? weights : weightsForData).inside, DNNL_ARG_DIFF_SRC, diffSrc.inside);
+          ? null : new Operand(weightsPlain, weightsMd, true, null);
+      diffSrc = new Operand(srcPlain, dnnl_primitive_desc_query_md(bdpd, dnnl_query_diff_src_md, 0), false,
+          OneDnn.Shared.GRADIENT_OUT);
+      backwardData = new Step(bdpd, "the backward-data convolution", DNNL_ARG_DIFF_DST, diffDst.inside,
+          DNNL_ARG_WEIGHTS, (weightsForData == null ? weights : weightsForData).inside, DNNL_ARG_DIFF_SRC, diffSrc.inside);
 
       dnnl_memory_desc_t srcMd = dnnl_primitive_desc_query_md(bwpd, dnnl_query_src_md, 0);
       srcForWeights = dnnl_memory_desc_equal(srcMd, dnnl_primitive_desc_query_md(fpd, dnnl_query_src_md, 0)) != 0
-          ? null : new Operand(srcPlain, srcMd, true);
+          ? null : new Operand(srcPlain, srcMd, true, OneDnn.Shared.INPUT_AGAIN);
       dnnl_memory_desc_t diffDstMd = dnnl_primitive_desc_query_md(bwpd, dnnl_query_diff_dst_md, 0);
       diffDstForWeights = dnnl_memory_desc_equal(diffDstMd, dnnl_primitive_desc_query_md(bdpd, dnnl_query_diff_dst_md, 0)) != 0
-          ? null : new Operand(dstPlain, diffDstMd, true);
-      diffWeights = new Operand(weightsPlain, dnnl_primitive_desc_query_md(bwpd, dnnl_query_diff_weights_md, 0), false);
+          ? null : new Operand(dstPlain, diffDstMd, true, OneDnn.Shared.OUTPUT);
+      diffWeights = new Operand(weightsPlain, dnnl_primitive_desc_query_md(bwpd, dnnl_query_diff_weights_md, 0), false,
+          null);
       diffBias = s.bias() ? keep(OneDnn.user(biasPlain)) : null;
-      backwardWeights = keep(OneDnn.primitive(bwpd, "the backward-weights convolution"));
       dnnl_memory srcW = (srcForWeights == null ? src : srcForWeights).inside;
       dnnl_memory diffDstW = (diffDstForWeights == null ? diffDst : diffDstForWeights).inside;
-      backwardWeightsArgs = s.bias()
-          ? args(DNNL_ARG_SRC, srcW, DNNL_ARG_DIFF_DST, diffDstW, DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside,
-              DNNL_ARG_DIFF_BIAS, diffBias)
-          : args(DNNL_ARG_SRC, srcW, DNNL_ARG_DIFF_DST, diffDstW, DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside);
+      backwardWeights = s.bias()
+          ? new Step(bwpd, "the backward-weights convolution", DNNL_ARG_SRC, srcW, DNNL_ARG_DIFF_DST, diffDstW,
+              DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside, DNNL_ARG_DIFF_BIAS, diffBias)
+          : new Step(bwpd, "the backward-weights convolution", DNNL_ARG_SRC, srcW, DNNL_ARG_DIFF_DST, diffDstW,
+              DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside);
       implementation = OneDnn.implementation(fpd) + " | " + OneDnn.implementation(bdpd) + " | "
           + OneDnn.implementation(bwpd);
     }
@@ -270,7 +321,7 @@ final class ConvolutionPrimitives implements AutoCloseable {
       OneDnn.check(dnnl_memory_set_data_handle(bias, OneDnn.handle(b)), "setting a data handle");
     }
     dst.point(z);
-    execute(forward, forwardArgs);
+    forward.run();
     dst.write();
     waitForStream();
   }
@@ -285,7 +336,7 @@ final class ConvolutionPrimitives implements AutoCloseable {
       weightsForData.read(w);
     }
     diffSrc.point(dx);
-    execute(backwardData, backwardDataArgs);
+    backwardData.run();
     diffSrc.write();
     waitForStream();
   }
@@ -310,14 +361,14 @@ final class ConvolutionPrimitives implements AutoCloseable {
     if (db != null) {
       OneDnn.check(dnnl_memory_set_data_handle(diffBias, OneDnn.handle(db)), "setting a data handle");
     }
-    execute(backwardWeights, backwardWeightsArgs);
+    backwardWeights.run();
     diffWeights.write();
     waitForStream();
   }
 
   private dnnl_primitive_desc describe(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint, String what) {
     dnnl_primitive_desc pd = new dnnl_primitive_desc();
-    OneDnn.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), null, OneDnn.engine(), hint),
+    OneDnn.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), OneDnn.userScratchpad(), OneDnn.engine(), hint),
         "finding an implementation of the " + what + " " + shape);
     natives.descs.add(pd);
     return pd;

@@ -5,9 +5,12 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
@@ -16,6 +19,7 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
@@ -46,21 +50,28 @@ final class OneDnn {
 
   private static final class Library {
     static final dnnl_engine ENGINE;
+    static final dnnl_primitive_attr USER_SCRATCHPAD;
     static final Throwable FAILURE;
 
     static {
       dnnl_engine engine = null;
+      dnnl_primitive_attr attr = null;
       Throwable failure = null;
       try {
         dnnl_engine e = new dnnl_engine();
         check(dnnl_engine_create(e, dnnl_cpu, 0), "creating the CPU engine");
+        dnnl_primitive_attr a = new dnnl_primitive_attr();
+        check(dnnl_primitive_attr_create(a), "creating primitive attributes");
+        check(dnnl_primitive_attr_set_scratchpad_mode(a, dnnl_scratchpad_mode_user), "asking for a user scratchpad");
         engine = e;
+        attr = a;
       } catch (Throwable t) { // UnsatisfiedLinkError on a machine the natives do not fit
         failure = t;
         org.slf4j.LoggerFactory.getLogger(OneDnn.class).warn(
             "oneDNN (org.bytedeco:dnnl) did not load; convolutions train on DL4J's kernels, slower: {}", t.toString());
       }
       ENGINE = engine;
+      USER_SCRATCHPAD = attr;
       FAILURE = failure;
     }
   }
@@ -71,7 +82,44 @@ final class OneDnn {
     return s;
   });
 
+  /**
+   * Buffers a thread's primitives share (they run one at a time): the scratchpad, and the
+   * oneDNN-layout copies an operand needs only while one layer's primitive runs ({@link #shared}).
+   */
+  enum Shared { SCRATCHPAD, OUTPUT, GRADIENT_IN, GRADIENT_OUT, INPUT_AGAIN }
+
+  private static final ThreadLocal<BytePointer[]> SHARED =
+      ThreadLocal.withInitial(() -> new BytePointer[Shared.values().length]);
+  private static final int ALIGNMENT = 64;
+
   private OneDnn() {}
+
+  /**
+   * Attributes for primitives whose scratchpad the caller passes ({@link #shared}): by
+   * default each primitive owns one, and Winograd's hold the transformed tiles of a whole batch —
+   * VGG-like's thirty training primitives held ~3.4 GB that way (BENCHMARKS.md).
+   */
+  static dnnl_primitive_attr userScratchpad() {
+    engine();
+    return Library.USER_SCRATCHPAD;
+  }
+
+  /**
+   * At least {@code bytes} of this thread's buffer {@code which}, 64-byte aligned: grows to the
+   * largest request and is kept for the thread's life.
+   */
+  static Pointer shared(Shared which, long bytes) {
+    BytePointer[] held = SHARED.get();
+    int i = which.ordinal();
+    if (held[i] == null || held[i].capacity() < bytes + ALIGNMENT) {
+      if (held[i] != null) {
+        held[i].deallocate();
+      }
+      held[i] = new BytePointer(bytes + ALIGNMENT);
+    }
+    long address = held[i].address();
+    return new PagedPointer((address + ALIGNMENT - 1) & -ALIGNMENT);
+  }
 
   /** Whether Relief's own oneDNN primitives can run here (and are not switched off). */
   static boolean available() {

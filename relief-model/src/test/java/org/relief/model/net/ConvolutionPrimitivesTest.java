@@ -85,6 +85,37 @@ class ConvolutionPrimitivesTest {
     assertEquals(7, layer.primitives(Nd4j.zeros(DataType.FLOAT, 7, 16, map, map)).shape().n());
   }
 
+  /** Layers in a row share a thread's scratchpad and transient buffers; each still gets its own gradients. */
+  @org.junit.jupiter.api.Test
+  void convolutionsInARowShareBuffersAndKeepTheirGradients() {
+    java.util.function.Function<java.util.function.UnaryOperator<ConvolutionLayer>, MultiLayerNetwork> net = form -> {
+      MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.FLOAT)
+          .cacheMode(CacheMode.DEVICE).list()
+          .layer(new ConvolutionLayer.Builder(3, 3).nIn(3).nOut(16).padding(1, 1).activation(Activation.RELU).build())
+          .layer(form.apply(new ConvolutionLayer.Builder(3, 3).nIn(16).nOut(32).padding(1, 1)
+              .activation(Activation.RELU).build()))
+          .layer(form.apply(new ConvolutionLayer.Builder(3, 3).nIn(32).nOut(16).stride(2, 2).padding(1, 1)
+              .activation(Activation.RELU).build()))
+          .layer(form.apply(new ConvolutionLayer.Builder(3, 3).nIn(16).nOut(16).padding(1, 1)
+              .activation(Activation.IDENTITY).build()))
+          .layer(new OutputLayer.Builder().nOut(5).activation(Activation.SOFTMAX).build())
+          .setInputType(InputType.convolutional(8, 8, 3)).build());
+      n.init();
+      return n;
+    };
+    MultiLayerNetwork plain = net.apply(c -> c);
+    MultiLayerNetwork own = net.apply(TrainingConvolution::of);
+    own.setParams(plain.params().dup());
+    Nd4j.getRandom().setSeed(6);
+    INDArray features = Nd4j.rand(DataType.FLOAT, 9, 3, 8, 8).subi(0.5);
+    INDArray labels = Nd4j.eye(5).getRows(0, 1, 2, 3, 4, 0, 1, 2, 3).castTo(DataType.FLOAT);
+    for (int step = 0; step < 2; step++) { // the second step finds the buffers in use since the first
+      INDArray expected = gradient(plain, features, labels);
+      INDArray got = gradient(own, features, labels);
+      assertEquals(0.0, expected.sub(got).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue(), 1e-4);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void aLayerKeepsThePrimitivesOfItsLastTwoBatchShapes() {
     ConvolutionLayer conv = new ConvolutionLayer.Builder(3, 3).nIn(16).nOut(8).padding(1, 1).build();
