@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Relief's own handle on oneDNN (the JavaCPP build of oneDNN 2.5, beside the oneDNN 2.3 that
  * libnd4j links in and hides): one CPU engine, a stream per thread, and the small pieces every
  * primitive needs. Why a second oneDNN: libnd4j's convolution call picks its algorithm, formats and
- * reorders afresh on every call, and for VGG's convolutions that cost ~1.7× what the same
+ * reorders afresh on every call, and for VGG's convolutions that cost ~1.9× what the same
  * primitives cost called directly (BENCHMARKS.md, issue 8).
  *
  * <p>{@link #available()} is false (and Relief keeps DL4J's convolution) when the library does

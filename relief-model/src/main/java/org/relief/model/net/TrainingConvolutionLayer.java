@@ -20,10 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The convolution itself runs on Relief's own oneDNN primitives ({@link
  * ConvolutionPrimitives}), made once per input shape, where libnd4j's oneDNN call describes,
- * chooses and reorders afresh on every call: on VGG-like's convolutions the primitives alone took
- * ~1.7× as long through libnd4j (BENCHMARKS.md, issue 8). DL4J's path remains for what the
- * primitives do not cover (input-dependent "same" padding, dilation, NHWC, non-float) and when
- * {@link OneDnn#available()} is false.
+ * chooses and reorders afresh on every call: on VGG-like's convolutions its primitives alone
+ * took ~1.9× as long as these (884 against 471 ms a step; BENCHMARKS.md, issue 8). DL4J's path
+ * remains for what the primitives do not cover (input-dependent "same" padding, dilation, NHWC,
+ * non-float) and when {@link OneDnn#available()} is false.
  *
  * <p>With DL4J's forward cache (which Relief's training networks use so that the backward pass
  * does not run the convolution again), DL4J's layer copies its pre-activation into the cache
