@@ -33,10 +33,19 @@ public final class NativeBackend {
 
   /**
    * "natives=&lt;variant&gt; threads=&lt;n&gt; spin=&lt;{@link OpenMpThreads#spinRounds}&gt;
-   * helpers=&lt;{@link OneDnnHelpers#inUse}&gt;", for run logs.
+   * helpers=&lt;{@link OneDnnHelpers#inUse}&gt;", for run logs, and for a network with
+   * convolutions what its training form runs them on: " training-convolutions=ConvolutionPrimitives"
+   * (Relief's own oneDNN primitives) or "=dl4j".
    */
   public static String describe(org.deeplearning4j.nn.api.Model model) {
+    org.deeplearning4j.nn.api.Layer[] layers = model instanceof org.deeplearning4j.nn.graph.ComputationGraph g
+        ? g.getLayers()
+        : model instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork m ? m.getLayers()
+        : new org.deeplearning4j.nn.api.Layer[0];
+    boolean convolutions = java.util.Arrays.stream(layers)
+        .anyMatch(l -> l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer);
     return "natives=" + variant() + " threads=" + threads() + " spin=" + OpenMpThreads.spinRounds() + " helpers="
-        + OneDnnHelpers.inUse(model);
+        + OneDnnHelpers.inUse(model)
+        + (convolutions ? " training-convolutions=" + (OneDnn.available() ? "ConvolutionPrimitives" : "dl4j") : "");
   }
 }
