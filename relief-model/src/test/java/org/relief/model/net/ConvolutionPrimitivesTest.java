@@ -116,6 +116,21 @@ class ConvolutionPrimitivesTest {
     }
   }
 
+  /** -Drelief.onednn.algorithm=direct keeps oneDNN off Winograd (its choice for 3×3 layers where the CPU has it). */
+  @org.junit.jupiter.api.Test
+  void theDirectAlgorithmCanBeAskedFor() {
+    ConvolutionPrimitives.Shape shape = new ConvolutionPrimitives.Shape(32, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 16, 16, true);
+    System.setProperty(ConvolutionPrimitives.ALGORITHM_PROPERTY, "direct");
+    try (ConvolutionPrimitives direct = new ConvolutionPrimitives(shape)) {
+      assertTrue(!direct.implementation().contains("wino"), direct.implementation());
+    } finally {
+      System.clearProperty(ConvolutionPrimitives.ALGORITHM_PROPERTY);
+    }
+    try (ConvolutionPrimitives chosen = new ConvolutionPrimitives(shape)) {
+      assertEquals(3, chosen.implementation().split(" \\| ").length, chosen.implementation());
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void aLayerKeepsThePrimitivesOfItsLastTwoBatchShapes() {
     ConvolutionLayer conv = new ConvolutionLayer.Builder(3, 3).nIn(16).nOut(8).padding(1, 1).build();

@@ -10,8 +10,6 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -22,23 +20,12 @@ import org.nd4j.linalg.learning.config.Adam;
 /**
  * The first convolution of a network being trained skips its input gradient and computes its
  * weight gradient itself: every gradient of the network is DL4J's own, to float precision.
+ * DL4J's kernels on both sides (Relief's own primitives have ConvolutionPrimitivesTest): the
+ * whole networks' gradients are compared at batch 8, where a 1e-6 relative change of the input
+ * moves VGG-like's gradient by ~0.5 %, so only bitwise-equal convolutions compare at 1e-4.
  */
+@org.junit.jupiter.api.extension.ExtendWith(Dl4jConvolutions.class)
 class InputConvolutionTest {
-
-  /**
-   * DL4J's convolution kernels in the trained network too (Relief's own oneDNN primitives have
-   * their own test, ConvolutionPrimitivesTest): the whole networks' gradients are compared at batch 8, where a 1e-6 relative change of the
-   * input moves VGG-like's gradient by ~0.5 %: only bitwise-equal convolutions compare at 1e-4.
-   */
-  @BeforeEach
-  void dl4jConvolutions() {
-    System.setProperty(OneDnn.PROPERTY, "false");
-  }
-
-  @AfterEach
-  void restore() {
-    System.clearProperty(OneDnn.PROPERTY);
-  }
 
   private static NetworkSpec spec(String id) {
     return id.startsWith("lenet")

@@ -14,8 +14,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,24 +25,11 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * A convolution as trained skips only DL4J's copy of its output into the forward cache: it
- * trains to exactly DL4J's weights.
+ * trains to exactly DL4J's weights (DL4J's kernels on both sides: this checks the forward cache
+ * bitwise; Relief's own primitives have ConvolutionPrimitivesTest).
  */
+@org.junit.jupiter.api.extension.ExtendWith(Dl4jConvolutions.class)
 class TrainingConvolutionTest {
-
-  /**
-   * DL4J's convolution kernels in the trained network too (Relief's own oneDNN primitives have
-   * their own test, ConvolutionPrimitivesTest): this checks the forward cache bitwise, which needs DL4J's own convolution
-   * on both sides.
-   */
-  @BeforeEach
-  void dl4jConvolutions() {
-    System.setProperty(OneDnn.PROPERTY, "false");
-  }
-
-  @AfterEach
-  void restore() {
-    System.clearProperty(OneDnn.PROPERTY);
-  }
 
   private static MultiLayerNetwork network(UnaryOperator<ConvolutionLayer> form, Activation convActivation) {
     ConvolutionLayer second = new ConvolutionLayer.Builder(3, 3).nIn(6).nOut(5).padding(1, 1)
