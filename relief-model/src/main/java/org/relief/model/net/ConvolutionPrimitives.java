@@ -149,7 +149,7 @@ final class ConvolutionPrimitives implements AutoCloseable {
 
     /** Points the operand at {@code a} (and a shared copy at this thread's buffer): before the primitive runs. */
     void point(INDArray a) {
-      OneDnn.check(dnnl_memory_set_data_handle(user, OneDnn.handle(a)), "setting a data handle");
+      OneDnn.point(user, a);
       if (sharedAs != null) {
         OneDnn.check(dnnl_memory_set_data_handle(inside, OneDnn.shared(sharedAs, insideBytes)), "setting a data handle");
       }
@@ -318,7 +318,7 @@ final class ConvolutionPrimitives implements AutoCloseable {
     src.read(x);
     weights.read(w);
     if (b != null) {
-      OneDnn.check(dnnl_memory_set_data_handle(bias, OneDnn.handle(b)), "setting a data handle");
+      OneDnn.point(bias, b);
     }
     dst.point(z);
     forward.run();
@@ -359,7 +359,7 @@ final class ConvolutionPrimitives implements AutoCloseable {
     }
     diffWeights.point(dw);
     if (db != null) {
-      OneDnn.check(dnnl_memory_set_data_handle(diffBias, OneDnn.handle(db)), "setting a data handle");
+      OneDnn.point(diffBias, db);
     }
     backwardWeights.run();
     diffWeights.write();

@@ -5,6 +5,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
@@ -183,6 +184,11 @@ final class OneDnn {
     // a view's buffer is usually itself a view that starts at the array's offset (a parameter's, e.g.)
     long elements = a.offset() - a.data().offset();
     return new PagedPointer(a.data().addressPointer().address() + elements * Float.BYTES);
+  }
+
+  /** Points user memory {@code m} at {@code a}'s values ({@link #handle}). */
+  static void point(dnnl_memory m, INDArray a) {
+    check(dnnl_memory_set_data_handle(m, handle(a)), "setting a data handle");
   }
 
   /** Float32 with c-order strides: one run of its buffer from its offset (views included). */
