@@ -42,13 +42,13 @@ final class InputConvolutionLayer extends TrainingConvolutionLayer {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
     assertInputSet(true);
-    boolean ownRelu = isPlainRelu(conf.getActivationFn());
-    ConvolutionPrimitives p = (ownRelu || conf.getActivationFn() instanceof ActivationIdentity) && runsOwnPrimitives()
+    boolean relu = isPlainRelu(conf.getActivationFn());
+    ConvolutionPrimitives p = (relu || conf.getActivationFn() instanceof ActivationIdentity) && runsOwnPrimitives()
         ? primitivesFor(input) : null;
     if (p != null) {
       INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
       INDArray delta = packedFloat(epsilon);
-      if (ownRelu) { // δ = ε ⊙ [z > 0]
+      if (relu) { // δ = ε ⊙ [z > 0]
         INDArray gated = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, z.shape(), 'c');
         TrainingReluLayer.gate(z, delta, gated);
         delta = gated;
@@ -60,7 +60,6 @@ final class InputConvolutionLayer extends TrainingConvolutionLayer {
     INDArray biasGrad = conf.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
     // the pre-activation the forward pass kept (cache mode), else recomputed
     INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
-    boolean relu = isPlainRelu(conf.getActivationFn());
     if ((relu || conf.getActivationFn() instanceof ActivationIdentity) && epsilon.dataType() == DataType.FLOAT) {
       INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
           new long[] {z.size(1), z.size(0), z.size(2), z.size(3)}, 'c');
