@@ -39,6 +39,15 @@ record ChannelPlanes(FloatBuffer values, int samples, int channels, int plane) {
     return !a.isView() && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
   }
 
+  /**
+   * Whether {@code a} is float32 with c-order strides: one run of its buffer from its offset,
+   * views included (a parameter inside the flat parameter buffer is one).
+   */
+  static boolean isFloatRun(INDArray a) {
+    return a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+        && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
+  }
+
   private static ChannelPlanes over(INDArray c) {
     int n = (int) c.size(0);
     int channels = (int) c.size(1);

@@ -27,10 +27,8 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.pointers.PagedPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Relief's own handle on oneDNN (the JavaCPP build of oneDNN 2.5, beside the oneDNN 2.3 that
@@ -177,7 +175,7 @@ final class OneDnn {
    * must be float32 and packed in c order (a parameter view into the flat parameter buffer is).
    */
   static Pointer handle(INDArray a) {
-    if (!readableInPlace(a)) {
+    if (!ChannelPlanes.isFloatRun(a)) {
       throw new IllegalArgumentException("oneDNN reads packed float32 arrays in place, got " + a.dataType()
           + " with shape " + java.util.Arrays.toString(a.shape()) + " strides " + java.util.Arrays.toString(a.stride()));
     }
@@ -191,10 +189,6 @@ final class OneDnn {
     check(dnnl_memory_set_data_handle(m, handle(a)), "setting a data handle");
   }
 
-  /** Float32 with c-order strides: one run of its buffer from its offset (views included). */
-  static boolean readableInPlace(INDArray a) {
-    return a.dataType() == DataType.FLOAT && java.util.Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
-  }
 
   static dnnl_primitive primitive(dnnl_primitive_desc pd, String what) {
     dnnl_primitive p = new dnnl_primitive();

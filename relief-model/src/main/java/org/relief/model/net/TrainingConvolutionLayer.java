@@ -186,6 +186,6 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
   /** {@code a} as a packed float32 c-order array: itself when it is one, else a copy. */
   static INDArray packedFloat(INDArray a) {
     INDArray f = a.castTo(DataType.FLOAT);
-    return OneDnn.readableInPlace(f) ? f : f.dup('c');
+    return ChannelPlanes.isFloatRun(f) ? f : f.dup('c');
   }
 }

@@ -105,7 +105,7 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
    */
   private static float[] read(INDArray a) {
     float[] values = new float[Math.toIntExact(a.length())];
-    if (isPackedFloat(a)) {
+    if (ChannelPlanes.isFloatRun(a)) {
       a.data().asNioFloat().get(Math.toIntExact(a.offset()), values);
     } else {
       a.castTo(DataType.FLOAT).dup('c').data().asNioFloat().get(0, values);
@@ -115,17 +115,13 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
 
   /** Writes {@code values} (c order) into {@code a}: in place in its buffer, as {@link #read}, when it is a packed float view. */
   private static void write(float[] values, INDArray a) {
-    if (isPackedFloat(a)) {
+    if (ChannelPlanes.isFloatRun(a)) {
       a.data().asNioFloat().put(Math.toIntExact(a.offset()), values);
     } else {
       a.assign(Nd4j.createFromArray(values).reshape(a.shape()));
     }
   }
 
-  /** Float, c order, no gaps: the array is one run of its buffer starting at its offset. */
-  private static boolean isPackedFloat(INDArray a) {
-    return a.dataType() == DataType.FLOAT && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'));
-  }
 
   /** {@code batch} ([n, …], NCHW) as an [n, rest] float c-order matrix: a view when the batch is packed, else a copy. */
   private static INDArray rows(INDArray batch) {
