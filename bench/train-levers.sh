@@ -45,7 +45,7 @@ for model in "${MODELS[@]}"; do
     IFS='|' read -r name classifier threads helpers <<<"$lever"
     jar=$(natives_jar "$classifier")
     disable=$([[ "$helpers" == true ]] && echo false || echo true)
-    line=$(OMP_NUM_THREADS="$threads" "${JAVA:-java}" -Xmx"${RELIEF_DRIVER_MEMORY:-8g}" "${JVM_OPENS[@]}" \
+    line=$(OMP_NUM_THREADS="$threads" "${JAVA:-java}" -Xmx"${RELIEF_DRIVER_MEMORY:-8g}" "${JVM_FLAGS[@]}" \
       -Dorg.eclipse.deeplearning4j.helpers.disable="$disable" \
       -Dlog4j2.configurationFile="file:$ROOT/submit/log4j2.properties" \
       -cp "$base_cp:$jar" org.relief.cli.Relief bench train-epoch --model "$model" --examples "$examples" 2>/dev/null \

@@ -17,13 +17,14 @@ README; the DAG below hands them to SparkSubmitOperator.
 import os
 from datetime import datetime
 
-JAVA_OPENS = " ".join([
+JAVA_FLAGS = " ".join([
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
     "--add-opens=java.base/java.util=ALL-UNNAMED",
     "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
     "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-modules=jdk.incubator.vector",  # the Vector API for Frobenius scores
 ])
 MAIN_CLASS = "org.relief.cli.Relief"
 RELIEF_JAR = os.environ.get("RELIEF_JAR", "/opt/relief/relief.jar")
@@ -32,7 +33,7 @@ RELIEF_JAR = os.environ.get("RELIEF_JAR", "/opt/relief/relief.jar")
 def spark_conf(task_cpus=1):
     """The --conf entries relief-submit passes besides spark.driver.host."""
     return {
-        "spark.executor.extraJavaOptions": JAVA_OPENS,
+        "spark.executor.extraJavaOptions": JAVA_FLAGS,
         "spark.executorEnv.OMP_NUM_THREADS": str(task_cpus),
         # a driver started by YARN or Kubernetes: libgomp's spin count (executors get it from Relief)
         "spark.yarn.appMasterEnv.GOMP_SPINCOUNT": "1000",
@@ -53,7 +54,7 @@ def relief_arguments(sweep_conf, retry_failed=False):
 
 def relief_sweep_command(sweep_conf, master, retry_failed=False, task_cpus=1, jar=RELIEF_JAR):
     """The spark-submit argument list of `submit/relief-submit --master <master> sweep <sweep_conf>`."""
-    command = ["--class", MAIN_CLASS, "--driver-java-options", JAVA_OPENS]
+    command = ["--class", MAIN_CLASS, "--driver-java-options", JAVA_FLAGS]
     for key, value in spark_conf(task_cpus).items():
         command += ["--conf", f"{key}={value}"]
     command += ["--master", master, jar]
@@ -86,7 +87,7 @@ if DAG is not None:
             conn_id=os.environ.get("RELIEF_SPARK_CONN", "spark_default"),
             application=RELIEF_JAR,
             java_class=MAIN_CLASS,
-            driver_java_options=JAVA_OPENS,
+            driver_java_options=JAVA_FLAGS,
             conf=spark_conf(),
             application_args=["sweep", "{{ params.sweep_conf }}",
                               "{{ '--retry-failed' if params.retry_failed else '' }}"],

@@ -19,15 +19,17 @@ import org.relief.model.net.PrunableLayer;
  * SquaredNormTerms} picks.
  *
  * <p>Channels run in parallel; within one, samples are processed {@value #LANES} at a time in
- * vector lanes, and each filter's sum of terms is five-term fused multiply-adds over the lanes.
- * The kernel products are read once, when the collector is made: the sums belong to the
- * parameters as they were then. The squared norms are float sums of non-negative terms; their
- * square roots are summed over lanes, blocks and batches in double.
+ * vector lanes, and the filters' sums of terms are a {@link NormKernel}'s. The kernel products
+ * are read once, when the collector is made: the sums belong to the parameters as they were
+ * then. The squared norms are float sums of non-negative terms; their square roots are summed
+ * in float onto {@value #FOLD} lanes within a block (at most {@value #LANES}/{@value #FOLD} terms
+ * a lane), then over lanes, blocks and batches in double.
  */
 final class FrobeniusSums {
-  /** Samples per lane block: the five-term kernel ran at 23 GMAC/s a core with 128, 17 with 64. */
+  /** Samples per lane block: the scalar kernel ran at 23 GMAC/s a core with 128, 17 with 64. */
   static final int LANES = 128;
-  private static final int TERMS = 5;
+  /** Lanes a kernel folds a block's norms onto: ≤ {@value #LANES}/{@value #FOLD} float adds before a double sum. */
+  private static final int FOLD = NormKernel.LANE_MULTIPLE;
 
   private final int channels;
   private final int filters;
@@ -35,21 +37,27 @@ final class FrobeniusSums {
   private final SquaredNormTerms terms;
   /** [C][F·terms]: channel i's row for filter j holds the kernel-side factors w_q of K_ji. */
   private final float[][] kernelTerms;
-  /** [C][F]: false where the whole kernel slice is zero (pruned), so its norm is 0. */
-  private final boolean[][] live;
+  /** [C]: the filters j whose kernel slice K_ji is not all zero; a pruned slice's norms are 0. */
+  private final int[][] liveFilters;
+  private final NormKernel kernel;
   private final ThreadLocal<Work> work;
 
   private final class Work {
     final SquaredNormTerms.Lanes lanes = terms.newLanes(LANES);
-    /** One filter's squared norms, then norms, for the lanes of a block. */
-    final float[] norms = new float[LANES];
-    /** Per filter, Σ_n of the norms of the channel in hand. */
+    /** Per filter, the norms of the block in hand, folded onto {@value #FOLD} lanes in float. */
+    final float[][] laneTotals = new float[filters][FOLD];
+    /** Per filter, Σ_n of the norms of the channel in hand, in double. */
     final double[] channelSums = new double[filters];
     final long[] planes = new long[LANES];
   }
 
   /** {@code canonicalWeights} in {@link PrunableLayer}'s layout. */
   FrobeniusSums(PrunableLayer layer, float[] canonicalWeights) {
+    this(layer, canonicalWeights, NormKernel.fastest());
+  }
+
+  FrobeniusSums(PrunableLayer layer, float[] canonicalWeights, NormKernel kernel) {
+    this.kernel = kernel;
     channels = layer.inputs();
     filters = layer.outputs();
     planeSize = layer.inH() * layer.inW();
@@ -57,16 +65,24 @@ final class FrobeniusSums {
     int kk = layer.weightsPerConnection();
     int count = terms.count();
     kernelTerms = new float[channels][filters * count];
-    live = new boolean[channels][filters];
-    for (int i = 0; i < channels; i++) {
+    liveFilters = new int[channels][];
+    // Channels in parallel: one at a time this took ~5 % of a VGG-like pruning step.
+    IntStream.range(0, channels).parallel().forEach(i -> {
+      int[] live = new int[filters];
+      int lives = 0;
       for (int j = 0; j < filters; j++) {
-        int kernel = (j * channels + i) * kk;
+        int slice = (j * channels + i) * kk;
+        boolean nonzero = false;
         for (int a = 0; a < kk; a++) {
-          live[i][j] |= canonicalWeights[kernel + a] != 0f;
+          nonzero |= canonicalWeights[slice + a] != 0f;
         }
-        terms.kernelTerms(canonicalWeights, kernel, kernelTerms[i], j * count);
+        if (nonzero) {
+          live[lives++] = j;
+        }
+        terms.kernelTerms(canonicalWeights, slice, kernelTerms[i], j * count);
       }
-    }
+      liveFilters[i] = Arrays.copyOf(live, lives);
+    });
     work = ThreadLocal.withInitial(Work::new);
   }
 
@@ -84,107 +100,44 @@ final class FrobeniusSums {
 
   private void addChannel(FloatBuffer values, int n, int i, double[] sums) {
     Work w = work.get();
-    Arrays.fill(w.channelSums, 0);
+    int[] live = liveFilters[i];
+    for (int j : live) {
+      w.channelSums[j] = 0;
+    }
+    float[][] f = w.lanes.terms();
     for (int start = 0; start < n; start += LANES) {
       int lanes = Math.min(LANES, n - start);
       for (int l = 0; l < lanes; l++) {
         w.planes[l] = ((long) (start + l) * channels + i) * planeSize;
       }
       w.lanes.compute(values, w.planes, lanes);
-      addNorms(i, w, lanes);
+      // Lanes past the samples get zero terms: their norms are 0 and add nothing.
+      int blockLanes = padded(lanes);
+      for (float[] fq : f) {
+        Arrays.fill(fq, lanes, blockLanes, 0f);
+      }
+      kernel.addNorms(kernelTerms[i], f.length, live, f, blockLanes, w.laneTotals);
+      for (int j : live) {
+        w.channelSums[j] += takeSum(w.laneTotals[j]);
+      }
     }
     // Written once per channel: neighbouring entries belong to other channels' threads.
-    for (int j = 0; j < filters; j++) {
+    for (int j : live) {
       sums[j * channels + i] += w.channelSums[j];
     }
   }
 
-  /** channelSums[j] += Σ_l sqrt(Σ_q w[j][q]·f[q][l]) for every live filter j. */
-  private void addNorms(int i, Work w, int lanes) {
-    float[][] g = w.lanes.terms();
-    float[] products = kernelTerms[i];
-    int pairs = g.length;
-    float[] acc = w.norms;
-    for (int j = 0; j < filters; j++) {
-      if (!live[i][j]) {
-        continue;
-      }
-      int p = j * pairs;
-      int q = 0;
-      if (pairs >= TERMS) { // the first five terms start the sums: no pass to zero them
-        float w0 = products[p];
-        float w1 = products[p + 1];
-        float w2 = products[p + 2];
-        float w3 = products[p + 3];
-        float w4 = products[p + 4];
-        float[] g0 = g[0];
-        float[] g1 = g[1];
-        float[] g2 = g[2];
-        float[] g3 = g[3];
-        float[] g4 = g[4];
-        for (int l = 0; l < lanes; l++) {
-          acc[l] = Math.fma(w4, g4[l], Math.fma(w3, g3[l], Math.fma(w2, g2[l], Math.fma(w1, g1[l], w0 * g0[l]))));
-        }
-        q = TERMS;
-      } else {
-        Arrays.fill(acc, 0, lanes, 0f);
-      }
-      for (; q + TERMS <= pairs; q += TERMS) {
-        float w0 = products[p + q];
-        float w1 = products[p + q + 1];
-        float w2 = products[p + q + 2];
-        float w3 = products[p + q + 3];
-        float w4 = products[p + q + 4];
-        float[] g0 = g[q];
-        float[] g1 = g[q + 1];
-        float[] g2 = g[q + 2];
-        float[] g3 = g[q + 3];
-        float[] g4 = g[q + 4];
-        for (int l = 0; l < lanes; l++) {
-          acc[l] = Math.fma(w4, g4[l], Math.fma(w3, g3[l], Math.fma(w2, g2[l], Math.fma(w1, g1[l], Math.fma(w0, g0[l], acc[l])))));
-        }
-      }
-      for (; q < pairs; q++) {
-        float w0 = products[p + q];
-        float[] g0 = g[q];
-        for (int l = 0; l < lanes; l++) {
-          acc[l] = Math.fma(w0, g0[l], acc[l]);
-        }
-      }
-      for (int l = 0; l < lanes; l++) {
-        acc[l] = (float) Math.sqrt(acc[l]);
-      }
-      w.channelSums[j] += laneSum(acc, lanes);
-    }
+  private static int padded(int lanes) {
+    return (lanes + NormKernel.LANE_MULTIPLE - 1) / NormKernel.LANE_MULTIPLE * NormKernel.LANE_MULTIPLE;
   }
 
-  /**
-   * Σ_l v[l] in double over eight independent chains: one chain waits for each add (four cycles
-   * apiece), and this runs once per filter, channel and block.
-   */
-  private static double laneSum(float[] v, int lanes) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    double s4 = 0;
-    double s5 = 0;
-    double s6 = 0;
-    double s7 = 0;
-    int l = 0;
-    for (; l + 8 <= lanes; l += 8) {
-      s0 += v[l];
-      s1 += v[l + 1];
-      s2 += v[l + 2];
-      s3 += v[l + 3];
-      s4 += v[l + 4];
-      s5 += v[l + 5];
-      s6 += v[l + 6];
-      s7 += v[l + 7];
+  /** Σ_k v[k] in double, and v back to zero for the next block. */
+  private static double takeSum(float[] v) {
+    double sum = 0;
+    for (int k = 0; k < FOLD; k++) {
+      sum += v[k];
+      v[k] = 0f;
     }
-    for (; l < lanes; l++) {
-      s0 += v[l];
-    }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    return sum;
   }
 }

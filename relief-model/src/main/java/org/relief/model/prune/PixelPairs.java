@@ -17,6 +17,12 @@ final class PixelPairs implements SquaredNormTerms {
   private final PrunableLayer layer;
   private final int pixels;
   private final int pairs;
+  /** Pair q's weight is the sum of |K|_first[t]·|K|_second[t] over t in [productStart[q], productStart[q + 1]). */
+  private final int[] productStart;
+  private final int[] first;
+  private final int[] second;
+  /** Whether pair q is (b, b): off the diagonal the weight counts twice. */
+  private final boolean[] diagonal;
 
   PixelPairs(PrunableLayer layer) {
     if (!layer.isConv()) {
@@ -25,6 +31,14 @@ final class PixelPairs implements SquaredNormTerms {
     this.layer = layer;
     pixels = layer.inH() * layer.inW();
     pairs = pixels * (pixels + 1) / 2;
+    int[][] products = products(layer, pixels, pairs);
+    productStart = products[0];
+    first = products[1];
+    second = products[2];
+    diagonal = new boolean[pairs];
+    for (int b = 0, q = 0; b < pixels; q += pixels - b, b++) {
+      diagonal[q] = true;
+    }
   }
 
   @Override
@@ -32,10 +46,16 @@ final class PixelPairs implements SquaredNormTerms {
     return pairs;
   }
 
-  @Override
-  public void kernelTerms(float[] weights, int from, float[] out, int at) {
+  /**
+   * Σ_p m_pb·m_pb' for pair q: each entry of M_K is one kernel weight or zero (output position p
+   * sees pixel b through one kernel position at most), so A_bb' is a sum of products of kernel
+   * weights, listed here once per layer as {@code productStart[q]..productStart[q + 1]} of the
+   * kernel positions {@code first}/{@code second}, in order of p.
+   */
+  private static int[][] products(PrunableLayer layer, int pixels, int pairs) {
     int positions = layer.outH() * layer.outW();
-    float[] m = new float[positions * pixels]; // M_K, row per output position
+    int[] kernelAt = new int[positions * pixels]; // kernel position through which p sees b, or -1
+    java.util.Arrays.fill(kernelAt, -1);
     for (int oh = 0; oh < layer.outH(); oh++) {
       for (int ow = 0; ow < layer.outW(); ow++) {
         int row = (oh * layer.outW() + ow) * pixels;
@@ -44,20 +64,39 @@ final class PixelPairs implements SquaredNormTerms {
           for (int v = 0; v < layer.kernelW(); v++) {
             int w = ow * layer.strideW() + v - layer.padW();
             if (h >= 0 && h < layer.inH() && w >= 0 && w < layer.inW()) {
-              m[row + h * layer.inW() + w] += Math.abs(weights[from + u * layer.kernelW() + v]);
+              kernelAt[row + h * layer.inW() + w] = u * layer.kernelW() + v;
             }
           }
         }
       }
     }
+    int[] start = new int[pairs + 1];
+    java.util.List<int[]> list = new java.util.ArrayList<>();
+    int q = 0;
     for (int b = 0; b < pixels; b++) {
-      for (int b2 = b; b2 < pixels; b2++) {
-        float a = 0f;
+      for (int b2 = b; b2 < pixels; b2++, q++) {
+        start[q] = list.size();
         for (int p = 0; p < positions; p++) {
-          a += m[p * pixels + b] * m[p * pixels + b2];
+          int a = kernelAt[p * pixels + b];
+          int a2 = kernelAt[p * pixels + b2];
+          if (a >= 0 && a2 >= 0) {
+            list.add(new int[] {a, a2});
+          }
         }
-        out[at++] = b == b2 ? a : 2f * a;
       }
+    }
+    start[pairs] = list.size();
+    return new int[][] {start, list.stream().mapToInt(x -> x[0]).toArray(), list.stream().mapToInt(x -> x[1]).toArray()};
+  }
+
+  @Override
+  public void kernelTerms(float[] weights, int from, float[] out, int at) {
+    for (int q = 0; q < pairs; q++) {
+      float a = 0f;
+      for (int t = productStart[q]; t < productStart[q + 1]; t++) {
+        a += Math.abs(weights[from + first[t]]) * Math.abs(weights[from + second[t]]);
+      }
+      out[at + q] = diagonal[q] ? a : 2f * a;
     }
   }
 

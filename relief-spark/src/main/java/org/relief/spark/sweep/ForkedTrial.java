@@ -21,13 +21,15 @@ import org.relief.model.net.NativeEnvironment;
  * {@code <sweep>/logs/<id>.log}.
  */
 final class ForkedTrial {
-  private static final List<String> OPENS = List.of(
+  /** What submit/common.sh gives every Relief JVM: Java 17 opens and the Vector API (NormKernel). */
+  private static final List<String> JVM_FLAGS = List.of(
       "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
       "--add-opens=java.base/java.nio=ALL-UNNAMED",
       "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
       "--add-opens=java.base/java.util=ALL-UNNAMED",
       "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED");
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-modules=jdk.incubator.vector");
 
   private ForkedTrial() {}
 
@@ -45,7 +47,7 @@ final class ForkedTrial {
       // C1 only: a trial's JVM is short-lived and its time is in native ND4J; measured: a
       // LeNet-300-100 epoch 3.7 s vs 5.0 s with C2 competing for the cores (BENCHMARKS.md)
       command.add("-XX:TieredStopAtLevel=1");
-      command.addAll(OPENS);
+      command.addAll(JVM_FLAGS);
       command.add("-Drelief.parent-pid=" + ProcessHandle.current().pid());
       // the trial is already inside a Spark task: everything in the child stays in the child
       command.addAll(List.of("-cp", classpath(), "org.relief.cli.Relief", "run", conf.toString(),
