@@ -325,9 +325,12 @@ public enum Architecture implements Identified {
   /** A freshly initialised network; same spec, same weights. */
   public ReliefNetwork build(NetworkSpec spec) {
     OneDnnHelpers.enable();
-    return graph()
-        ? GraphNetwork.create(spec, graphConfiguration(spec, new NoOp(), 0.0))
-        : SequentialNetwork.create(spec, configuration(spec, new NoOp(), 0.0));
+    if (graph()) {
+      GraphNetwork network = GraphNetwork.create(spec, graphConfiguration(spec, new NoOp(), 0.0));
+      return spec.float64() ? network.inFloat64() : network;
+    }
+    SequentialNetwork network = SequentialNetwork.create(spec, configuration(spec, new NoOp(), 0.0));
+    return spec.float64() ? network.inFloat64() : network;
   }
 
   /**

@@ -28,8 +28,12 @@ final class Dl4jParameters {
   }
 
   float[] params() {
+    INDArray flat = flat(model);
+    if (flat.dataType() != DataType.FLOAT) { // a float64 network (NetworkSpec#float64) holds float32 values
+      return flat.toFloatVector();
+    }
     float[] out = new float[Math.toIntExact(layout.numParams())];
-    buffer().get(out);
+    buffer(flat).get(out);
     return out;
   }
 
@@ -37,7 +41,12 @@ final class Dl4jParameters {
     if (params.length != layout.numParams()) {
       throw new IllegalArgumentException("expected " + layout.numParams() + " parameters, got " + params.length);
     }
-    buffer().put(params);
+    INDArray flat = flat(model);
+    if (flat.dataType() != DataType.FLOAT) {
+      flat.assign(Nd4j.createFromArray(params).castTo(flat.dataType()));
+      return;
+    }
+    buffer(flat).put(params);
   }
 
   float[] weights(String layer) {
@@ -56,9 +65,11 @@ final class Dl4jParameters {
       throw new IllegalArgumentException("layer " + layer + " has " + s.weightCount() + " weights and "
           + s.biasCount() + " biases, got " + weights.length + " and " + biases.length);
     }
-    segment(s.weightOffset(), s.weightCount()).assign(Nd4j.createFromArray(weights));
+    INDArray w = segment(s.weightOffset(), s.weightCount());
+    w.assign(Nd4j.createFromArray(weights).castTo(w.dataType()));
     if (biases.length > 0) {
-      segment(s.biasOffset(), s.biasCount()).assign(Nd4j.createFromArray(biases));
+      INDArray b = segment(s.biasOffset(), s.biasCount());
+      b.assign(Nd4j.createFromArray(biases).castTo(b.dataType()));
     }
   }
 
@@ -84,11 +95,6 @@ final class Dl4jParameters {
       }
       setLayer(layer.name(), w, b);
     }
-  }
-
-  /** The flat parameters as a buffer over DL4J's own memory (memcpy-speed reads and writes). */
-  private FloatBuffer buffer() {
-    return buffer(flat(model));
   }
 
   private FloatBuffer buffer(INDArray p) {

@@ -57,6 +57,21 @@ public final class GraphNetwork implements ReliefNetwork {
     this.parameters = new Dl4jParameters(graph, layout);
   }
 
+  private GraphNetwork(GraphNetwork same, ComputationGraph graph) {
+    this.spec = same.spec;
+    this.graph = graph;
+    this.position = same.position;
+    this.topology = same.topology;
+    this.inputVertex.putAll(same.inputVertex);
+    this.layout = same.layout;
+    this.parameters = new Dl4jParameters(graph, layout);
+  }
+
+  /** The same graph and parameters in double precision (DL4J keeps vertices and parameter layout). */
+  GraphNetwork inFloat64() {
+    return new GraphNetwork(this, graph.convertDataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+  }
+
   /** Builds a graph from its configuration and initialises it from the spec's seed alone. */
   static GraphNetwork create(NetworkSpec spec, ComputationGraphConfiguration conf) {
     ComputationGraph graph = new ComputationGraph(conf);

@@ -15,12 +15,26 @@ import java.io.Serializable;
  * @param referenceStem for ResNets: compute the stem convolution's mask but never apply or
  *     count it, as the reference code does (a bug, reproduced for conformance;
  *     {@code prune.resnet-stem = reference})
+ * @param float64 build the network in double precision: its forward passes, and the activity
+ *     sums taken from them, carry no float32 rounding. For the conformance check, whose
+ *     fixtures' answer is the reference re-run in float64 (near-ties at 3e-8 relative); training
+ *     always runs in float32.
  */
 public record NetworkSpec(Architecture architecture, int channels, int height, int width, int classes, long seed,
-    boolean referenceStem) implements Serializable {
+    boolean referenceStem, boolean float64) implements Serializable {
 
   public NetworkSpec(Architecture architecture, int channels, int height, int width, int classes, long seed) {
     this(architecture, channels, height, width, classes, seed, false);
+  }
+
+  public NetworkSpec(Architecture architecture, int channels, int height, int width, int classes, long seed,
+      boolean referenceStem) {
+    this(architecture, channels, height, width, classes, seed, referenceStem, false);
+  }
+
+  /** This spec with networks built in double precision. */
+  public NetworkSpec inFloat64() {
+    return new NetworkSpec(architecture, channels, height, width, classes, seed, referenceStem, true);
   }
 
   public NetworkSpec {

@@ -30,10 +30,11 @@ public final class OneDnnHelpers {
 
   /**
    * Runs {@code work} with networks built without helpers (DL4J's own im2col + GEMM kernels),
-   * then restores the setting. For conformance: oneDNN sums convolutions in another order
-   * (3e-7 relative per layer, 2e-6 at VGG-like's output), which flips 64 of VGG-like's
-   * 29,964,948 reference mask entries whose selection margins are that small; DL4J's kernels
-   * flip none. Networks built by other threads meanwhile get no helpers either.
+   * then restores the setting. For conformance, so that every JVM of a check runs the same
+   * kernels: in float32, oneDNN's summation order (3e-7 relative per layer, 2e-6 at VGG-like's
+   * output) flipped 64 of VGG-like's 29,964,948 reference entries, whose selection margins are
+   * that small; the check now also runs in float64 ({@code NetworkSpec#float64}). Networks built
+   * by other threads meanwhile get no helpers either.
    */
   public static synchronized <T> T withoutHelpers(java.util.function.Supplier<T> work) {
     String before = System.getProperty(PROPERTY);

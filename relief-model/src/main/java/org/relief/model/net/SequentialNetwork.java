@@ -40,6 +40,19 @@ public final class SequentialNetwork implements ReliefNetwork {
     this.parameters = new Dl4jParameters(net, layout);
   }
 
+  private SequentialNetwork(SequentialNetwork same, MultiLayerNetwork net) {
+    this.spec = same.spec;
+    this.net = net;
+    this.topology = same.topology;
+    this.layout = same.layout;
+    this.parameters = new Dl4jParameters(net, layout);
+  }
+
+  /** The same network and parameters in double precision (DL4J keeps the parameter layout). */
+  SequentialNetwork inFloat64() {
+    return new SequentialNetwork(this, net.convertDataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+  }
+
   /** Builds a network from its configuration and initialises it from the spec's seed alone (see {@link Dl4jParameters#initialise}). */
   static SequentialNetwork create(NetworkSpec spec, MultiLayerConfiguration conf) {
     MultiLayerNetwork net = new MultiLayerNetwork(conf);

@@ -56,6 +56,9 @@ public final class ActivityCollector {
    */
   public MutableActivityStats add(MutableActivityStats stats, INDArray batch) {
     long n = batch.size(0);
+    if (network.spec().float64() && batch.dataType() != org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+      batch = batch.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE); // exact: float32 values
+    }
     try (ForwardPass io = network.forward(batch, request.layers());
         MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       addLayers(stats, n, io);

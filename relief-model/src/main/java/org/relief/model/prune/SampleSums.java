@@ -1,5 +1,6 @@
 package org.relief.model.prune;
 
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -7,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Sums over the samples of a float activation batch, accumulated in double precision
  * directly from ND4J's native buffer (no float64 copy of the batch, no strided reduction).
+ * A double batch (a {@code float64} network's, for the conformance check) is read as doubles.
  */
 final class SampleSums {
   private static final int CHUNKS = 4;
@@ -19,6 +21,15 @@ final class SampleSums {
     int width = acc.length;
     if ((long) n * width != a.length()) {
       throw new IllegalArgumentException("batch of " + a.length() + " values is not " + n + " x " + width);
+    }
+    if (a.dataType() == DataType.DOUBLE) {
+      DoubleBuffer data = contiguousDouble(a);
+      for (int r = 0; r < n; r++) {
+        for (int v = 0; v < width; v++) {
+          acc[v] += Math.abs(data.get(r * width + v));
+        }
+      }
+      return;
     }
     addRows(contiguous(a), n, width, acc, (row, sums) -> {
       for (int v = 0; v < row.length; v++) { // a loop the JIT vectorises
@@ -39,6 +50,21 @@ final class SampleSums {
     int positions = (int) (perSample / units);
     if ((long) positions * units != perSample) {
       throw new IllegalArgumentException("output of " + perSample + " values per sample is not " + units + " units");
+    }
+    if (a.dataType() == DataType.DOUBLE) {
+      DoubleBuffer data = contiguousDouble(a);
+      for (int r = 0; r < n; r++) {
+        int map = Math.toIntExact(r * perSample);
+        for (int u = 0; u < units; u++, map += positions) {
+          for (int p = map; p < map + positions; p++) {
+            if (data.get(p) != 0) {
+              acc[u]++;
+              break;
+            }
+          }
+        }
+      }
+      return;
     }
     FloatBuffer data = contiguous(a);
     int chunks = Math.min(CHUNKS, n);
@@ -94,6 +120,12 @@ final class SampleSums {
         acc[v] += sums[v];
       }
     }
+  }
+
+  private static DoubleBuffer contiguousDouble(INDArray a) {
+    INDArray c = a.ordering() != 'c' || a.offset() != 0 || a.data().length() != a.length() || a.elementWiseStride() != 1
+        ? a.dup('c') : a;
+    return c.data().asNioDouble();
   }
 
   private static FloatBuffer contiguous(INDArray a) {

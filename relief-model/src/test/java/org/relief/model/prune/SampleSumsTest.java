@@ -26,6 +26,27 @@ class SampleSumsTest {
     assertArrayEquals(new double[] {0, 2}, permuted);
   }
 
+  /** A float64 network's batch is read as doubles: a value float32 cannot hold still counts, and sums match the float path. */
+  @Test
+  void aDoubleBatchIsReadInDoublePrecision() {
+    float[] values = {0, 0, 0, 0, /* unit 1 */ 0, -3, 0, 2.5f, /* sample 1 */ 0, 0, 1, 0, /* unit 1 */ 0, 0, 0, 0};
+    INDArray floats = Nd4j.create(values, new long[] {2, 2, 2, 2});
+    INDArray doubles = floats.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    double[] fromFloats = new double[8];
+    double[] fromDoubles = new double[8];
+    SampleSums.addAbs(floats, fromFloats);
+    SampleSums.addAbs(doubles, fromDoubles);
+    assertArrayEquals(fromFloats, fromDoubles);
+
+    doubles.putScalar(new long[] {1, 1, 1, 1}, 1e-300); // 0 in float32
+    double[] counts = new double[2];
+    SampleSums.addActiveSamples(doubles, 2, counts);
+    assertArrayEquals(new double[] {1, 2}, counts);
+    double[] sums = new double[8];
+    SampleSums.addAbs(doubles, sums);
+    assertArrayEquals(new double[] {0, 0, 1, 0, 0, 3, 0, 2.5 + 1e-300}, sums);
+  }
+
   @Test
   void aMapSizeThatDoesNotDivideIntoUnitsIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> SampleSums.addActiveSamples(Nd4j.zeros(2, 3, 2, 2), 5, new double[5]));
