@@ -123,19 +123,16 @@ final class SampleSums {
   }
 
   private static DoubleBuffer contiguousDouble(INDArray a) {
-    INDArray c = a.ordering() != 'c' || a.offset() != 0 || a.data().length() != a.length() || a.elementWiseStride() != 1
-        ? a.dup('c') : a;
-    return c.data().asNioDouble();
+    return packed(a).data().asNioDouble();
   }
 
   private static FloatBuffer contiguous(INDArray a) {
-    INDArray c = a;
-    if (c.dataType() != DataType.FLOAT) {
-      c = c.castTo(DataType.FLOAT);
-    }
-    if (c.ordering() != 'c' || c.offset() != 0 || c.data().length() != c.length() || c.elementWiseStride() != 1) {
-      c = c.dup('c');
-    }
-    return c.data().asNioFloat();
+    return packed(a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT)).data().asNioFloat();
+  }
+
+  /** {@code a} if it is its whole buffer in C order, else a C-order copy. */
+  private static INDArray packed(INDArray a) {
+    boolean whole = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length() && a.elementWiseStride() == 1;
+    return whole ? a : a.dup('c');
   }
 }
