@@ -51,22 +51,14 @@ final class SampleSums {
     if ((long) positions * units != perSample) {
       throw new IllegalArgumentException("output of " + perSample + " values per sample is not " + units + " units");
     }
+    java.util.function.IntPredicate nonZero;
     if (a.dataType() == DataType.DOUBLE) {
-      DoubleBuffer data = contiguousDouble(a);
-      for (int r = 0; r < n; r++) {
-        int map = Math.toIntExact(r * perSample);
-        for (int u = 0; u < units; u++, map += positions) {
-          for (int p = map; p < map + positions; p++) {
-            if (data.get(p) != 0) {
-              acc[u]++;
-              break;
-            }
-          }
-        }
-      }
-      return;
+      DoubleBuffer doubles = contiguousDouble(a);
+      nonZero = p -> doubles.get(p) != 0;
+    } else {
+      FloatBuffer floats = contiguous(a);
+      nonZero = p -> floats.get(p) != 0f;
     }
-    FloatBuffer data = contiguous(a);
     int chunks = Math.min(CHUNKS, n);
     long[][] partial = new long[chunks][];
     java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
@@ -75,7 +67,7 @@ final class SampleSums {
         int map = Math.toIntExact(r * perSample);
         for (int u = 0; u < units; u++, map += positions) {
           for (int p = map; p < map + positions; p++) {
-            if (data.get(p) != 0f) {
+            if (nonZero.test(p)) {
               counts[u]++;
               break;
             }
