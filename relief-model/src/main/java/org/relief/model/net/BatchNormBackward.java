@@ -12,6 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * native buffers (sums in double, then the elementwise form), channels in parallel. libnd4j's
  * {@code batchnorm_bp} took 4.6–17.6 ms per ResNet-20 layer at batch 120, ~25 % of a step,
  * though oneDNN's own BN backward primitive accounts for ~1.5 ms of it.
+ *
+ * <p>Rectified ({@link TrainingBatchNormRelu}: the layer's output is ReLU(y)), dy is first gated
+ * by [y &gt; 0], y recomputed from x exactly as the forward pass computed it, in both passes: ReLU's
+ * backward pass costs no pass over the batch of its own.
  */
 final class BatchNormBackward {
   private BatchNormBackward() {}
@@ -22,6 +26,12 @@ final class BatchNormBackward {
    */
   static void of(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, double eps, INDArray dx,
       INDArray dGamma, INDArray dBeta) {
+    of(x, dy, moments, gamma, null, eps, dx, dGamma, dBeta);
+  }
+
+  /** As above, for ReLU(BatchNorm(x)) when {@code beta} is given (the shift of the forward pass). */
+  static void of(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, INDArray beta, double eps,
+      INDArray dx, INDArray dGamma, INDArray dBeta) {
     float[] mean = moments.means();
     float[] variance = moments.variances();
     ChannelPlanes xs = ChannelPlanes.of(x);
@@ -35,15 +45,21 @@ final class BatchNormBackward {
     int plane = xs.plane();
     double count = (double) n * plane;
     float[] g = gamma.toFloatVector();
+    float[] shifts = beta == null ? null : beta.toFloatVector();
     float[] dGammas = new float[channels];
     float[] dBetas = new float[channels];
     IntStream.range(0, channels).parallel().forEach(ch -> {
       float[] xRow = new float[plane];
       float[] dyRow = new float[plane];
       double[] sums = new double[2];
+      float m = mean[ch];
+      float scale = BatchNormForward.scale(g[ch], variance[ch], eps);
       for (int i = 0; i < n; i++) {
         xs.read(i, ch, xRow);
         dys.read(i, ch, dyRow);
+        if (shifts != null) {
+          gate(xRow, m, scale, shifts[ch], dyRow);
+        }
         ChannelMoments.addSums(xRow, dyRow, sums);
       }
       double inv = 1 / Math.sqrt(variance[ch] + eps);
@@ -57,6 +73,9 @@ final class BatchNormBackward {
       for (int i = 0; i < n; i++) {
         xs.read(i, ch, xRow);
         dys.read(i, ch, dyRow);
+        if (shifts != null) {
+          gate(xRow, m, scale, shifts[ch], dyRow);
+        }
         for (int p = 0; p < plane; p++) {
           dyRow[p] = a * dyRow[p] + b * xRow[p] + c;
         }
@@ -65,5 +84,12 @@ final class BatchNormBackward {
     });
     dGamma.assign(Nd4j.createFromArray(dGammas).reshape(dGamma.shape()));
     dBeta.assign(Nd4j.createFromArray(dBetas).reshape(dBeta.shape()));
+  }
+
+  /** dy ← dy ⊙ [y &gt; 0] with y = (x − μ)·scale + β, the forward pass's float expression. */
+  private static void gate(float[] x, float mean, float scale, float shift, float[] dy) {
+    for (int p = 0; p < x.length; p++) {
+      dy[p] = ReluGate.ifPositive(dy[p], (x[p] - mean) * scale + shift);
+    }
   }
 }

@@ -221,22 +221,28 @@ public final class GraphNetwork implements ReliefNetwork {
       List<String> after = consumers.getOrDefault(name, List.of());
       if (after.size() == 1 && layerOf(conf, after.get(0)) instanceof BatchNormalization) {
         String bn = after.get(0);
-        String next = only(consumers.get(bn), bn);
-        if (conf.getVertices().get(next) instanceof ElementWiseVertex) {
-          String add = next;
-          String shortcut = inputs.get(add).stream().filter(v -> !v.equals(bn)).findFirst().orElseThrow();
-          if (!(layerOf(conf, shortcut) instanceof ShortcutLayer s) || inputs.get(add).size() != 2) {
-            throw new IllegalArgumentException("vertex " + add + " must add " + bn + " and a shortcut layer");
+        // the vertex whose output is the layer's activation: a ReLU layer after BatchNorm or after the
+        // block's add, or (networks built to train) the BatchNorm or the add that applies ReLU itself
+        String activation = bn;
+        if (!(layerOf(conf, bn) instanceof TrainingBatchNormRelu)) {
+          activation = only(consumers.get(bn), bn);
+          if (conf.getVertices().get(activation) instanceof ElementWiseVertex join) {
+            String add = activation;
+            String shortcut = inputs.get(add).stream().filter(v -> !v.equals(bn)).findFirst().orElseThrow();
+            if (!(layerOf(conf, shortcut) instanceof ShortcutLayer s) || inputs.get(add).size() != 2) {
+              throw new IllegalArgumentException("vertex " + add + " must add " + bn + " and a shortcut layer");
+            }
+            shortcutInput.put(name, only(inputs.get(shortcut), shortcut));
+            p = p.withResidual(new Residual(shortcut, null, s.getOffset(), s.getChannelsIn()));
+            activation = join instanceof ResidualAddRelu ? add : only(consumers.get(add), add);
           }
-          shortcutInput.put(name, only(inputs.get(shortcut), shortcut));
-          p = p.withResidual(new Residual(shortcut, null, s.getOffset(), s.getChannelsIn()));
-          next = only(consumers.get(add), add);
+          if (!(layerOf(conf, activation) instanceof ActivationLayer)
+              && !(conf.getVertices().get(activation) instanceof ResidualAddRelu)) {
+            throw new IllegalArgumentException("layer " + name + ": BatchNorm must be followed by an activation layer");
+          }
         }
-        if (!(layerOf(conf, next) instanceof ActivationLayer)) {
-          throw new IllegalArgumentException("layer " + name + ": BatchNorm must be followed by an activation layer");
-        }
-        p = p.withBatchNorm(bn, index.get(next));
-        producerOfActivation.put(next, name);
+        p = p.withBatchNorm(bn, index.get(activation));
+        producerOfActivation.put(activation, name);
       } else {
         producerOfActivation.put(name, name);
       }

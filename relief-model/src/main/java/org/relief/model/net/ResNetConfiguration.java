@@ -1,5 +1,9 @@
 package org.relief.model.net;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -10,6 +14,8 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.util.GraphIndices;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -35,7 +41,9 @@ final class ResNetConfiguration {
    * @param blocks basic blocks per stage
    * @param widths channels per stage; the stem has {@code widths[0]}
    * @param training the stem convolution as {@link InputConvolution}, the others as {@link
-   *     TrainingConvolution}, ReLU layers as {@link TrainingRelu} (a network to train, not to save)
+   *     TrainingConvolution}, each BatchNorm and the ReLU after it as one {@link
+   *     TrainingBatchNormRelu}, each block's add and the ReLU after it as one {@link
+   *     ResidualAddRelu} (a network to train, not to save: same parameters, fewer vertices)
    */
   static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2,
       boolean training) {
@@ -58,7 +66,41 @@ final class ResNetConfiguration {
     g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
     g.addLayer("linear", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(spec.classes())
         .activation(Activation.SOFTMAX).build(), "pool");
-    return g.setOutputs("linear").build();
+    ComputationGraphConfiguration conf = g.setOutputs("linear").build();
+    if (training) {
+      keepTopologicalOrder(conf, of(spec, blocks, widths, updater, l2, false));
+    }
+    return conf;
+  }
+
+  /**
+   * Gives the training form the saved form's topological order, less the ReLU vertices it folds
+   * away. DL4J lays out the flat parameters in topological order, which it derives from hash
+   * sets of vertex indices: with fewer vertices, a block's shortcut and first convolution swap
+   * places, and parameters copied between the two forms would land in the wrong layers. DL4J
+   * takes an order stored in the configuration as given (and keeps it through JSON).
+   */
+  private static void keepTopologicalOrder(ComputationGraphConfiguration folded, ComputationGraphConfiguration saved) {
+    GraphIndices savedOrder = new ComputationGraph(saved).calculateIndices();
+    Map<String, Integer> index = new HashMap<>(); // as DL4J numbers vertices: inputs, then vertices as added
+    for (String input : folded.getNetworkInputs()) {
+      index.put(input, index.size());
+    }
+    for (String vertex : folded.getVertices().keySet()) {
+      index.put(vertex, index.size());
+    }
+    List<String> names = new ArrayList<>();
+    for (int v : savedOrder.getTopologicalSortOrder()) {
+      String name = savedOrder.getIdxToName().get(v);
+      if (index.containsKey(name)) {
+        names.add(name);
+      }
+    }
+    if (names.size() != index.size()) {
+      throw new IllegalStateException("the training form's vertices are not a subset of the saved form's");
+    }
+    folded.setTopologicalOrderStr(names);
+    folded.setTopologicalOrder(names.stream().mapToInt(index::get).toArray());
   }
 
   private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
@@ -70,16 +112,24 @@ final class ResNetConfiguration {
     boolean optionA = stride != 1 || in != planes;
     g.addLayer(prefix + "shortcut", new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1,
         optionA ? planes / 4 : 0), x);
+    if (training) {
+      g.addVertex(prefix + "add", new ResidualAddRelu(), prefix + "bn2", prefix + "shortcut");
+      return prefix + "add";
+    }
     g.addVertex(prefix + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), prefix + "bn2", prefix + "shortcut");
-    g.addLayer(prefix + "relu2", relu(training), prefix + "add");
+    g.addLayer(prefix + "relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), prefix + "add");
     return prefix + "relu2";
   }
 
   private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String conv, String bn, String relu,
       String x, ConvolutionLayer layer, int out, boolean training) {
     g.addLayer(conv, layer, x);
+    if (training) {
+      g.addLayer(bn, TrainingBatchNormRelu.of(batchNorm(out)), conv);
+      return bn;
+    }
     g.addLayer(bn, batchNorm(out), conv);
-    g.addLayer(relu, relu(training), bn);
+    g.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
     return relu;
   }
 
@@ -95,9 +145,5 @@ final class ResNetConfiguration {
   /** PyTorch's BatchNorm2d defaults: eps 1e-5, momentum 0.1 (DL4J decay 0.9). */
   private static BatchNormalization batchNorm(int channels) {
     return new BatchNormalization.Builder().nOut(channels).eps(1e-5).decay(0.9).useLogStd(false).build();
-  }
-
-  private static ActivationLayer relu(boolean training) {
-    return training ? new TrainingRelu() : new ActivationLayer.Builder().activation(Activation.RELU).build();
   }
 }

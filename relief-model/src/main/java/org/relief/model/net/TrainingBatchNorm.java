@@ -30,6 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * back to DL4J's own path.
  */
 public final class TrainingBatchNorm implements BatchNormalizationHelper {
+  /** Whether the layer's output is ReLU of BatchNorm's ({@link TrainingBatchNormRelu}). */
+  private final boolean rectify;
   /** The last training batch's moments, as the forward pass used them, and as arrays for DL4J. */
   private ChannelMoments.Moments moments;
   private INDArray batchMean;
@@ -47,19 +49,34 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
     Layer[] layers = model instanceof ComputationGraph g ? g.getLayers()
         : model instanceof MultiLayerNetwork m ? m.getLayers() : new Layer[0];
     for (Layer layer : layers) {
-      if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof MKLDNNBatchNormHelper) {
-        try {
-          Field helper = BatchNormalization.class.getDeclaredField("helper");
-          helper.setAccessible(true);
-          helper.set(bn, new TrainingBatchNorm());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-          return;
-        }
+      if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof MKLDNNBatchNormHelper
+          && !setHelper(bn, new TrainingBatchNorm(false))) {
+        return;
       }
     }
   }
 
-  private TrainingBatchNorm() {}
+  /** Sets {@code bn}'s helper (a package-private field of DL4J's layer); false if this DL4J version has no such field. */
+  static boolean setHelper(BatchNormalization bn, TrainingBatchNorm helper) {
+    try {
+      Field field = BatchNormalization.class.getDeclaredField("helper");
+      field.setAccessible(true);
+      field.set(bn, helper);
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** @param rectify the layer's output is ReLU of BatchNorm's, and its gradient is gated by it */
+  TrainingBatchNorm(boolean rectify) {
+    this.rectify = rectify;
+  }
+
+  /** Whether this helper computes {@code x}'s BatchNorm (float, NCHW or rank 2); DL4J's own path does the rest. */
+  static boolean handles(INDArray x, CNN2DFormat format) {
+    return x.dataType() == DataType.FLOAT && (x.rank() == 2 || (x.rank() == 4 && format == CNN2DFormat.NCHW));
+  }
 
   @Override
   public boolean checkSupported() {
@@ -97,26 +114,28 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
       variance = globalVariance.toFloatVector();
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-    BatchNormForward.of(x, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, out);
+    BatchNormForward.of(x, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, rectify, out);
     return out;
   }
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray x, INDArray epsilon, long[] shape, INDArray gamma,
       INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format, LayerWorkspaceMgr mgr) {
-    if (!handles(x, format) || moments == null || gamma == null || dGammaView == null) {
+    if (!handles(x, format) || gamma == null || dGammaView == null) {
+      return null; // DL4J's own path (a rectified layer gates the gradient for it: TrainingBatchNormReluLayer)
+    }
+    if (moments == null) {
+      if (rectify) {
+        throw new IllegalStateException("a rectified BatchNorm's backward pass needs a training forward pass first");
+      }
       return null;
     }
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    BatchNormBackward.of(x, epsilon, moments, gamma, eps, dx, dGammaView, dBetaView);
+    BatchNormBackward.of(x, epsilon, moments, gamma, rectify ? beta : null, eps, dx, dGammaView, dBetaView);
     Gradient g = new DefaultGradient();
     g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
     g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
     return new Pair<>(g, dx);
-  }
-
-  private static boolean handles(INDArray x, CNN2DFormat format) {
-    return x.dataType() == DataType.FLOAT && (x.rank() == 2 || (x.rank() == 4 && format == CNN2DFormat.NCHW));
   }
 
   @Override

@@ -2,8 +2,6 @@ package org.relief.model.net;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -24,8 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class TrainingReluLayer extends ActivationLayer {
   private static final long serialVersionUID = 1L;
-  /** Floats per block: two blocks of a task stay in L1. */
-  private static final int BLOCK = 4096;
 
   TrainingReluLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -65,24 +61,16 @@ final class TrainingReluLayer extends ActivationLayer {
     FloatBuffer pre = ChannelPlanes.of(z).values();
     FloatBuffer in = values == null ? pre : ChannelPlanes.of(values).values();
     FloatBuffer to = ChannelPlanes.target(out).values();
-    int length = Math.toIntExact(out.length());
-    int blocks = (length + BLOCK - 1) / BLOCK;
-    int tasks = Math.min(blocks, 4 * ForkJoinPool.getCommonPoolParallelism());
-    IntStream.range(0, tasks).parallel().forEach(task -> {
-      float[] zs = new float[BLOCK];
-      float[] vs = values == null ? zs : new float[BLOCK];
-      for (long b = (long) blocks * task / tasks, end = (long) blocks * (task + 1) / tasks; b < end; b++) {
-        int from = (int) b * BLOCK;
-        int count = Math.min(BLOCK, length - from);
-        pre.get(from, zs, 0, count);
-        if (values != null) {
-          in.get(from, vs, 0, count);
-        }
-        for (int i = 0; i < count; i++) {
-          vs[i] = ReluGate.ifPositive(vs[i], zs[i]);
-        }
-        to.put(from, vs, 0, count);
+    ValueBlocks.forEach(out.length(), (from, count, zs, vs) -> {
+      pre.get(from, zs, 0, count);
+      float[] gated = values == null ? zs : vs;
+      if (values != null) {
+        in.get(from, vs, 0, count);
       }
+      for (int i = 0; i < count; i++) {
+        gated[i] = ReluGate.ifPositive(gated[i], zs[i]);
+      }
+      to.put(from, gated, 0, count);
     });
   }
 }

@@ -213,6 +213,37 @@ class ResNetTest {
     assertEquals(268_346L - 432, NetworkCensus.of(t, emptyStem).remaining());
   }
 
+  /**
+   * The training form (ReLUs folded into BatchNorm and the adds: fewer vertices) reads as the
+   * same prunable layers, keeps every parameter where the saved form has it, and computes the
+   * same function: parameters pass between the two as flat vectors.
+   */
+  @ParameterizedTest
+  @CsvSource({"resnet20, 32", "resnet32, 32", "resnet18, 64"})
+  void theTrainingFormKeepsTheSavedFormsLayersAndParameterLayout(String id, int size) {
+    NetworkSpec spec = new NetworkSpec(Architecture.fromId(id), 3, size, size, 10, 7);
+    ReliefNetwork saved = spec.build();
+    ReliefNetwork training = spec.architecture().trainable(spec, new Adam(1e-3), 0, saved.params());
+    assertTrue(((org.deeplearning4j.nn.graph.ComputationGraph) training.dl4j()).getVertices().length
+        < ((org.deeplearning4j.nn.graph.ComputationGraph) saved.dl4j()).getVertices().length, "ReLU vertices folded");
+    assertEquals(saved.layout().numParams(), training.layout().numParams());
+    for (PrunableLayer layer : saved.topology().layers()) {
+      PrunableLayer t = training.topology().layer(layer.name());
+      assertEquals(layer.batchNorm(), t.batchNorm());
+      assertEquals(layer.residual(), t.residual(), layer.name());
+      ParamLayout.Segments a = saved.layout().of(layer.name());
+      ParamLayout.Segments b = training.layout().of(layer.name());
+      assertEquals(a.weightOffset(), b.weightOffset(), layer.name());
+      assertEquals(a.gateOffset(), b.gateOffset(), layer.name());
+      assertArrayEquals(a.batchNorm(), b.batchNorm(), layer.name());
+    }
+    assertEquals(saved.topology().feeds(), training.topology().feeds());
+    Nd4j.getRandom().setSeed(2);
+    INDArray x = Nd4j.rand(DataType.FLOAT, 3, 3, size, size).subi(0.5);
+    INDArray expected = saved.output(x);
+    assertEquals(0.0, training.output(x).sub(expected).amaxNumber().doubleValue(), 1e-5 * expected.amaxNumber().doubleValue());
+  }
+
   @Test
   void sameSpecSameWeights() {
     NetworkSpec spec = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 11);

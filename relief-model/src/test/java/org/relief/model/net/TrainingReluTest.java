@@ -3,6 +3,7 @@ package org.relief.model.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -90,12 +91,16 @@ class TrainingReluTest {
     NetworkSpec resnet = new NetworkSpec(Architecture.fromId("resnet20"), 3, 32, 32, 10, 7);
     ComputationGraph graph = (ComputationGraph) resnet.architecture()
         .trainable(resnet, new Adam(1e-3), 0.0, resnet.build().params()).dl4j();
-    assertInstanceOf(TrainingReluLayer.class, graph.getLayer("layer1.0.relu2"));
+    // a ResNet's ReLUs are folded into the BatchNorm or the add before them
+    assertInstanceOf(TrainingBatchNormReluLayer.class, graph.getLayer("bn1"));
+    assertInstanceOf(ResidualAddReluVertex.class, graph.getVertex("layer1.0.add"));
+    assertNull(graph.getVertex("layer1.0.relu2"));
     ComputationGraphConfiguration graphJson = ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
     INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32);
     ComputationGraph rebuilt = new ComputationGraph(graphJson);
     rebuilt.init(graph.params().dup(), false);
-    assertInstanceOf(TrainingReluLayer.class, rebuilt.getLayer("relu"));
+    assertInstanceOf(TrainingBatchNormReluLayer.class, rebuilt.getLayer("layer1.0.bn1"));
+    assertInstanceOf(ResidualAddReluVertex.class, rebuilt.getVertex("layer3.2.add"));
     assertEquals(graph.outputSingle(x), rebuilt.outputSingle(x));
 
     // saved networks keep DL4J's layer
