@@ -1,12 +1,11 @@
 package org.relief.model.net;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -47,90 +46,133 @@ final class ResNetConfiguration {
    */
   static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2,
       boolean training) {
+    ComputationGraphConfiguration saved = build(spec, blocks, widths, updater, l2, null);
+    if (!training) {
+      return saved;
+    }
+    // DL4J lays out the flat parameters in topological order, which it derives from hash sets of
+    // vertex indices: in a graph with fewer vertices a block's first convolution and its shortcut
+    // can swap places, and parameters passed between the two forms as flat vectors would land in
+    // the wrong layers. Which of the two the training form adds first is chosen block by block
+    // until its parameter order is the saved form's (each choice moves only later blocks).
+    List<String> wanted = parameterOrder(saved);
+    List<String> prefixes = blockPrefixes(blocks);
+    boolean[] shortcutFirst = new boolean[prefixes.size()];
+    for (int attempt = 0; attempt <= shortcutFirst.length; attempt++) {
+      ComputationGraphConfiguration folded = build(spec, blocks, widths, updater, l2, shortcutFirst);
+      List<String> got = parameterOrder(folded);
+      int k = 0;
+      while (k < got.size() && got.get(k).equals(wanted.get(k))) {
+        k++;
+      }
+      if (k == got.size() && got.size() == wanted.size()) {
+        return folded;
+      }
+      String name = got.get(k);
+      int block = prefixes.indexOf(name.substring(0, name.lastIndexOf('.') + 1));
+      if (block < 0) {
+        break;
+      }
+      shortcutFirst[block] = !shortcutFirst[block];
+    }
+    throw new IllegalStateException("the training form of " + spec.architecture().id()
+        + " cannot take the saved form's parameter order");
+  }
+
+  /**
+   * @param shortcutFirst null: the saved form, vertices added as the reference's modules are
+   *     listed; else the training form, each block's first convolution and shortcut added one
+   *     right after the other, the shortcut first where set
+   */
+  private static ComputationGraphConfiguration build(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater,
+      double l2, boolean[] shortcutFirst) {
+    boolean training = shortcutFirst != null;
     ComputationGraphConfiguration.GraphBuilder g = Architecture.trainingDefaults(spec, updater, l2)
         .convolutionMode(ConvolutionMode.Truncate)
         .graphBuilder()
         .addInputs(INPUT)
         .setInputTypes(InputType.convolutional(spec.height(), spec.width(), spec.channels()));
     ConvolutionLayer stem = conv(spec.channels(), widths[0], 1);
-    String x = convBnRelu(g, "conv1", "bn1", "relu", INPUT, training ? InputConvolution.of(stem) : stem, widths[0],
-        training);
+    g.addLayer("conv1", training ? InputConvolution.of(stem) : stem, INPUT);
+    String x = batchNormRelu(g, "bn1", "relu", "conv1", widths[0], training);
     int in = widths[0];
+    int index = 0;
     for (int stage = 0; stage < blocks.length; stage++) {
       for (int b = 0; b < blocks[stage]; b++) {
         int stride = stage > 0 && b == 0 ? 2 : 1;
-        x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride, training);
+        x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride,
+            training ? Boolean.valueOf(shortcutFirst[index]) : null);
         in = widths[stage];
+        index++;
       }
     }
     g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
     g.addLayer("linear", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(spec.classes())
         .activation(Activation.SOFTMAX).build(), "pool");
-    ComputationGraphConfiguration conf = g.setOutputs("linear").build();
-    if (training) {
-      keepTopologicalOrder(conf, of(spec, blocks, widths, updater, l2, false));
-    }
-    return conf;
+    return g.setOutputs("linear").build();
   }
 
-  /**
-   * Gives the training form the saved form's topological order, less the ReLU vertices it folds
-   * away. DL4J lays out the flat parameters in topological order, which it derives from hash
-   * sets of vertex indices: with fewer vertices, a block's shortcut and first convolution swap
-   * places, and parameters copied between the two forms would land in the wrong layers. DL4J
-   * takes an order stored in the configuration as given (and keeps it through JSON).
-   */
-  private static void keepTopologicalOrder(ComputationGraphConfiguration folded, ComputationGraphConfiguration saved) {
-    GraphIndices savedOrder = new ComputationGraph(saved).calculateIndices();
-    Map<String, Integer> index = new HashMap<>(); // as DL4J numbers vertices: inputs, then vertices as added
-    for (String input : folded.getNetworkInputs()) {
-      index.put(input, index.size());
-    }
-    for (String vertex : folded.getVertices().keySet()) {
-      index.put(vertex, index.size());
-    }
-    List<String> names = new ArrayList<>();
-    for (int v : savedOrder.getTopologicalSortOrder()) {
-      String name = savedOrder.getIdxToName().get(v);
-      if (index.containsKey(name)) {
-        names.add(name);
-      }
-    }
-    if (names.size() != index.size()) {
-      throw new IllegalStateException("the training form's vertices are not a subset of the saved form's");
-    }
-    folded.setTopologicalOrderStr(names);
-    folded.setTopologicalOrder(names.stream().mapToInt(index::get).toArray());
-  }
-
+  /** @param shortcutFirst null for the saved form; else the training form, as {@link #build} */
   private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
-      int stride, boolean training) {
-    String h = convBnRelu(g, prefix + "conv1", prefix + "bn1", prefix + "relu1", x,
-        trainingForm(conv(in, planes, stride), training), planes, training);
+      int stride, Boolean shortcutFirst) {
+    boolean training = shortcutFirst != null;
+    boolean optionA = stride != 1 || in != planes;
+    ShortcutLayer shortcut = new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1, optionA ? planes / 4 : 0);
+    ConvolutionLayer conv1 = trainingForm(conv(in, planes, stride), training);
+    if (training && shortcutFirst) {
+      g.addLayer(prefix + "shortcut", shortcut, x);
+    }
+    g.addLayer(prefix + "conv1", conv1, x);
+    if (training && !shortcutFirst) {
+      g.addLayer(prefix + "shortcut", shortcut, x);
+    }
+    String h = batchNormRelu(g, prefix + "bn1", prefix + "relu1", prefix + "conv1", planes, training);
     g.addLayer(prefix + "conv2", trainingForm(conv(planes, planes, 1), training), h);
     g.addLayer(prefix + "bn2", batchNorm(planes), prefix + "conv2");
-    boolean optionA = stride != 1 || in != planes;
-    g.addLayer(prefix + "shortcut", new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1,
-        optionA ? planes / 4 : 0), x);
     if (training) {
       g.addVertex(prefix + "add", new ResidualAddRelu(), prefix + "bn2", prefix + "shortcut");
       return prefix + "add";
     }
+    g.addLayer(prefix + "shortcut", shortcut, x);
     g.addVertex(prefix + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), prefix + "bn2", prefix + "shortcut");
     g.addLayer(prefix + "relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), prefix + "add");
     return prefix + "relu2";
   }
 
-  private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String conv, String bn, String relu,
-      String x, ConvolutionLayer layer, int out, boolean training) {
-    g.addLayer(conv, layer, x);
+  /** BatchNorm then ReLU; one layer in the training form. Returns the vertex whose output is the ReLU's. */
+  private static String batchNormRelu(ComputationGraphConfiguration.GraphBuilder g, String bn, String relu, String x,
+      int channels, boolean training) {
     if (training) {
-      g.addLayer(bn, TrainingBatchNormRelu.of(batchNorm(out)), conv);
+      g.addLayer(bn, TrainingBatchNormRelu.of(batchNorm(channels)), x);
       return bn;
     }
-    g.addLayer(bn, batchNorm(out), conv);
+    g.addLayer(bn, batchNorm(channels), x);
     g.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
     return relu;
+  }
+
+  private static List<String> blockPrefixes(int[] blocks) {
+    List<String> prefixes = new ArrayList<>();
+    for (int stage = 0; stage < blocks.length; stage++) {
+      for (int b = 0; b < blocks[stage]; b++) {
+        prefixes.add("layer" + (stage + 1) + "." + b + ".");
+      }
+    }
+    return prefixes;
+  }
+
+  /** The layers with parameters, in the order DL4J lays out their parameters (its topological order). */
+  private static List<String> parameterOrder(ComputationGraphConfiguration conf) {
+    GraphIndices indices = new ComputationGraph(conf.clone()).calculateIndices();
+    List<String> names = new ArrayList<>();
+    for (int v : indices.getTopologicalSortOrder()) {
+      String name = indices.getIdxToName().get(v);
+      if (conf.getVertices().get(name) instanceof LayerVertex lv
+          && lv.getLayerConf().getLayer().initializer().numParams(lv.getLayerConf()) > 0) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   private static ConvolutionLayer trainingForm(ConvolutionLayer conv, boolean training) {

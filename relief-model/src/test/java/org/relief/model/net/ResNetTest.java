@@ -219,7 +219,7 @@ class ResNetTest {
    * same function: parameters pass between the two as flat vectors.
    */
   @ParameterizedTest
-  @CsvSource({"resnet20, 32", "resnet32, 32", "resnet18, 64"})
+  @CsvSource({"resnet20, 32", "resnet32, 32", "resnet44, 32", "resnet56, 32", "resnet110, 32", "resnet18, 64"})
   void theTrainingFormKeepsTheSavedFormsLayersAndParameterLayout(String id, int size) {
     NetworkSpec spec = new NetworkSpec(Architecture.fromId(id), 3, size, size, 10, 7);
     ReliefNetwork saved = spec.build();
