@@ -52,8 +52,13 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     long n = input.size(0);
     long h = c.outputSize(input.size(2));
     long w = c.outputSize(input.size(3));
-    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, c.getChannelsOut(), h, w}, 'c');
     float[] gates = gates();
+    if (isIdentity(c, gates) && training) {
+      // the block input itself: in training every activation lives in one workspace, and the
+      // shortcut's consumer (the block's add) only reads it
+      return mgr.leverageTo(ArrayType.ACTIVATIONS, input);
+    }
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, c.getChannelsOut(), h, w}, 'c');
     if (isIdentity(c, gates)) {
       return out.assign(input);
     }

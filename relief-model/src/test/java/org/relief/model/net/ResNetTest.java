@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +126,22 @@ class ResNetTest {
       assertEquals(epsilonBefore.get(channel).mul(gates[c]), back.get(channel), "gradient of channel " + c);
     }
     assertEquals(epsilonBefore, epsilon, "the incoming gradient is left as it was");
+  }
+
+  /**
+   * An identity shortcut (all gates open) hands its input on in training, where every activation
+   * lives in one workspace and the add only reads it; in inference it copies (activations there
+   * live in workspaces that are reused, and the pruning step frees each one).
+   */
+  @Test
+  void anOpenIdentityShortcutHandsItsInputOnInTrainingAndCopiesInInference() {
+    Layer layer = shortcut(new ShortcutLayer("shortcut", 4, 4, 1, 0), new float[] {1, 1, 1, 1});
+    INDArray x = Nd4j.rand(DataType.FLOAT, 2, 4, 3, 3);
+    layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+    assertSame(x, layer.activate(true, LayerWorkspaceMgr.noWorkspaces()));
+    INDArray inference = layer.activate(false, LayerWorkspaceMgr.noWorkspaces());
+    assertNotSame(x, inference);
+    assertEquals(x, inference);
   }
 
   /** The layer of {@code conf} on its own, with {@code gates} as its parameters. */
