@@ -23,13 +23,9 @@ final class BatchNormBackward {
   /**
    * Writes dx into {@code dx} (a fresh c-order array of x's shape) and dγ, dβ into {@code
    * dGamma}, {@code dBeta} (C values each); {@code moments} are those the forward pass used.
+   * With {@code beta} (the forward pass's shift), the gradient of ReLU(BatchNorm(x)); null: of
+   * BatchNorm(x).
    */
-  static void of(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, double eps, INDArray dx,
-      INDArray dGamma, INDArray dBeta) {
-    of(x, dy, moments, gamma, null, eps, dx, dGamma, dBeta);
-  }
-
-  /** As above, for ReLU(BatchNorm(x)) when {@code beta} is given (the shift of the forward pass). */
   static void of(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, INDArray beta, double eps,
       INDArray dx, INDArray dGamma, INDArray dBeta) {
     float[] mean = moments.means();

@@ -100,8 +100,8 @@ final class ResNetConfiguration {
     for (int stage = 0; stage < blocks.length; stage++) {
       for (int b = 0; b < blocks[stage]; b++) {
         int stride = stage > 0 && b == 0 ? 2 : 1;
-        x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride,
-            training ? Boolean.valueOf(shortcutFirst[index]) : null);
+        x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride, training,
+            training && shortcutFirst[index]);
         in = widths[stage];
         index++;
       }
@@ -112,10 +112,9 @@ final class ResNetConfiguration {
     return g.setOutputs("linear").build();
   }
 
-  /** @param shortcutFirst null for the saved form; else the training form, as {@link #build} */
+  /** @param shortcutFirst in the training form, the shortcut is added right before the first convolution, else right after */
   private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
-      int stride, Boolean shortcutFirst) {
-    boolean training = shortcutFirst != null;
+      int stride, boolean training, boolean shortcutFirst) {
     boolean optionA = stride != 1 || in != planes;
     ShortcutLayer shortcut = new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1, optionA ? planes / 4 : 0);
     ConvolutionLayer conv1 = trainingForm(conv(in, planes, stride), training);
