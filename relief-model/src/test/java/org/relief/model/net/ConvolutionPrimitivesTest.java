@@ -131,6 +131,15 @@ class ConvolutionPrimitivesTest {
     }
   }
 
+  /** An image's few channels run direct: Winograd's transforms cost more than they save there. */
+  @org.junit.jupiter.api.Test
+  void convolutionsOfAFewInputChannelsRunDirect() {
+    ConvolutionPrimitives.Shape image = new ConvolutionPrimitives.Shape(32, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 32, 32, false);
+    try (ConvolutionPrimitives stem = new ConvolutionPrimitives(image)) {
+      assertTrue(!stem.implementation().contains("wino"), stem.implementation());
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void aLayerKeepsThePrimitivesOfItsLastTwoBatchShapes() {
     ConvolutionLayer conv = new ConvolutionLayer.Builder(3, 3).nIn(16).nOut(8).padding(1, 1).build();
