@@ -58,10 +58,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backward weights (∂L/∂W, ∂L/∂b), created once and reused every step. ND4J's arrays stay in
  * DL4J's layouts (NCHW activations, [F, C, kh, kw] kernels, c order) and are read and written in
  * place; oneDNN picks the algorithm ({@code convolution_auto}: Winograd where it pays; direct
- * on an image's few channels, {@link #algorithm}) and its own blocked layouts, and each operand is reordered between the two only where they differ. A
- * layout an earlier primitive of the same step already produced is reused: the backward
- * primitives read the kernels, and the weight gradient the input, as the forward pass reordered
- * them (DL4J runs a layer's forward pass before its backward pass, with the same parameters).
+ * on an image's few channels, {@link #algorithm}) and its own blocked layouts, and each operand
+ * is reordered between the two only where they differ. A layout an earlier primitive of the same
+ * step already produced is reused: the backward primitives read the kernels, and the weight
+ * gradient the input, as the forward pass reordered them (DL4J runs a layer's forward pass before
+ * its backward pass, with the same parameters).
  */
 final class ConvolutionPrimitives implements AutoCloseable {
   static final String ALGORITHM_PROPERTY = "relief.onednn.algorithm";
