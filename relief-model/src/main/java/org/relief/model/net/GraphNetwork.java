@@ -21,6 +21,11 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -139,31 +144,67 @@ public final class GraphNetwork implements ReliefNetwork {
       last = Math.max(last, position[topology.layer(name).activationIndex()]);
     }
     if (last < 0) {
-      return new ForwardPass(result, List.of(), batch);
+      return new ForwardPass(result, null);
     }
-    Map<String, INDArray> acts = graph.feedForward(new INDArray[] {batch}, last, false, true);
-    List<INDArray> produced = new ArrayList<>(acts.values());
-    long n = batch.size(0);
-    for (String name : layers) {
-      PrunableLayer layer = topology.layer(name);
-      INDArray input = acts.get(inputVertex.get(name));
-      INDArray output = acts.get(vertexName(layer.activationIndex()));
-      if (!layer.isConv()) {
-        if (input.rank() != 2) {
-          input = input.reshape('c', n, input.length() / n);
+    MemoryWorkspace workspace = PassWorkspace.open();
+    try {
+      Map<String, INDArray> acts = activations(batch, last);
+      long n = batch.size(0);
+      for (String name : layers) {
+        PrunableLayer layer = topology.layer(name);
+        INDArray input = acts.get(inputVertex.get(name));
+        INDArray output = acts.get(vertexName(layer.activationIndex()));
+        if (!layer.isConv()) {
+          if (input.rank() != 2) {
+            input = input.reshape('c', n, input.length() / n);
+          }
+          if (layer.logits()) {
+            org.deeplearning4j.nn.api.Layer dl4j = graph.getLayer(name);
+            output = input.mmul(dl4j.getParam(DefaultParamInitializer.WEIGHT_KEY))
+                .addiRowVector(dl4j.getParam(DefaultParamInitializer.BIAS_KEY));
+          }
         }
-        if (layer.logits()) {
-          org.deeplearning4j.nn.api.Layer dl4j = graph.getLayer(name);
-          output = input.mmul(dl4j.getParam(DefaultParamInitializer.WEIGHT_KEY))
-              .addiRowVector(dl4j.getParam(DefaultParamInitializer.BIAS_KEY));
-          produced.add(output);
+        INDArray branch = layer.hasResidual() ? acts.get(layer.batchNorm()) : null;
+        INDArray shortcut = layer.hasResidual() ? acts.get(layer.residual().shortcutLayer()) : null;
+        result.put(name, new LayerIO(input, output, branch, shortcut));
+      }
+      return new ForwardPass(result, workspace);
+    } catch (RuntimeException | Error e) {
+      workspace.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Every vertex's output, in inference mode, up to position {@code last} of DL4J's topological
+   * order: DL4J's own forward walk, with activations allocated in the open {@link PassWorkspace}
+   * instead of detached one by one.
+   */
+  private Map<String, INDArray> activations(INDArray batch, int last) {
+    LayerWorkspaceMgr mgr = PassWorkspace.manager();
+    GraphVertex[] vertices = graph.getVertices();
+    int[] order = graph.topologicalSortOrder();
+    Map<String, INDArray> acts = new HashMap<>();
+    try {
+      for (int i = 0; i <= last; i++) {
+        GraphVertex vertex = vertices[order[i]];
+        INDArray out;
+        try (MemoryWorkspace working = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
+          out = vertex.isInputVertex() ? batch : vertex.doForward(false, mgr);
+        }
+        acts.put(vertex.getVertexName(), out);
+        if (vertex.getOutputVertices() != null) {
+          for (VertexIndices to : vertex.getOutputVertices()) {
+            vertices[to.getVertexIndex()].setInput(to.getVertexEdgeNumber(), out, mgr);
+          }
         }
       }
-      INDArray branch = layer.hasResidual() ? acts.get(layer.batchNorm()) : null;
-      INDArray shortcut = layer.hasResidual() ? acts.get(layer.residual().shortcutLayer()) : null;
-      result.put(name, new LayerIO(input, output, branch, shortcut));
+    } finally {
+      for (GraphVertex vertex : vertices) {
+        vertex.clear(); // no vertex keeps a reference into the workspace
+      }
     }
-    return new ForwardPass(result, produced, batch);
+    return acts;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -16,6 +17,9 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -120,30 +124,63 @@ public final class SequentialNetwork implements ReliefNetwork {
     }
     Map<String, LayerIO> result = new LinkedHashMap<>();
     if (last < 0) {
-      return new ForwardPass(result, List.of(), batch);
+      return new ForwardPass(result, null);
     }
-    // activations.get(i) is what layer i received (before its preprocessor), get(i + 1) its output
-    List<INDArray> activations = net.feedForwardToLayer(last, batch, false);
-    List<INDArray> produced = new ArrayList<>(activations);
-    long n = batch.size(0);
-    for (String name : layers) {
-      PrunableLayer layer = topology.layer(name);
-      INDArray input = activations.get(layer.networkIndex());
-      INDArray output = activations.get(layer.activationIndex() + 1); // after BatchNorm and ReLU, if any
-      if (!layer.isConv()) {
-        if (input.rank() != 2) {
-          input = input.reshape('c', n, input.length() / n); // flatten C, H, W as the preprocessor does
+    MemoryWorkspace workspace = PassWorkspace.open();
+    try {
+      // activations.get(i) is what layer i received (before its preprocessor), get(i + 1) its output
+      List<INDArray> activations = activations(batch, last);
+      long n = batch.size(0);
+      for (String name : layers) {
+        PrunableLayer layer = topology.layer(name);
+        INDArray input = activations.get(layer.networkIndex());
+        INDArray output = activations.get(layer.activationIndex() + 1); // after BatchNorm and ReLU, if any
+        if (!layer.isConv()) {
+          if (input.rank() != 2) {
+            input = input.reshape('c', n, input.length() / n); // flatten C, H, W as the preprocessor does
+          }
+          if (layer.logits()) {
+            org.deeplearning4j.nn.api.Layer dl4j = net.getLayer(layer.networkIndex());
+            output = input.mmul(dl4j.getParam(DefaultParamInitializer.WEIGHT_KEY))
+                .addiRowVector(dl4j.getParam(DefaultParamInitializer.BIAS_KEY));
+          }
         }
-        if (layer.logits()) {
-          org.deeplearning4j.nn.api.Layer dl4j = net.getLayer(layer.networkIndex());
-          output = input.mmul(dl4j.getParam(DefaultParamInitializer.WEIGHT_KEY))
-              .addiRowVector(dl4j.getParam(DefaultParamInitializer.BIAS_KEY));
-          produced.add(output);
-        }
+        result.put(name, new LayerIO(input, output));
       }
-      result.put(name, new LayerIO(input, output));
+      return new ForwardPass(result, workspace);
+    } catch (RuntimeException | Error e) {
+      workspace.close();
+      throw e;
     }
-    return new ForwardPass(result, produced, batch);
+  }
+
+  /**
+   * The batch and each layer's output up to layer {@code last}, in inference mode: DL4J's own
+   * forward walk, with activations allocated in the open {@link PassWorkspace} instead of
+   * detached one by one.
+   */
+  private List<INDArray> activations(INDArray batch, int last) {
+    LayerWorkspaceMgr mgr = PassWorkspace.manager();
+    List<INDArray> out = new ArrayList<>();
+    out.add(batch);
+    INDArray x = batch;
+    try {
+      for (int i = 0; i <= last; i++) {
+        try (MemoryWorkspace working = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
+          InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+          if (pre != null) {
+            x = pre.preProcess(x, (int) batch.size(0), mgr);
+          }
+          x = net.getLayer(i).activate(x, false, mgr);
+        }
+        out.add(x);
+      }
+    } finally {
+      for (int i = 0; i <= last; i++) {
+        net.getLayer(i).clear(); // no layer keeps a reference into the workspace
+      }
+    }
+    return out;
   }
 
   @Override

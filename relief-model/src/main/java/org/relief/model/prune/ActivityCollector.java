@@ -49,10 +49,11 @@ public final class ActivityCollector {
   }
 
   /**
-   * Adds one batch (in the network's input shape) to {@code stats} and returns it. The forward
-   * pass runs outside any workspace (DL4J requires it); the statistics' ND4J temporaries live in
-   * a workspace reused from batch to batch, since allocating large off-heap arrays anew for
-   * every batch made timings swing 4×. Only Java arrays of sums leave it.
+   * Adds one batch (in the network's input shape) to {@code stats} and returns it. The pass's
+   * activations live in the network's pass workspace, the statistics' ND4J temporaries in a
+   * workspace of their own nested inside it; both are reused from batch to batch, since
+   * allocating large off-heap arrays anew for every batch made timings swing 4×. Only Java
+   * arrays of sums leave them.
    */
   public MutableActivityStats add(MutableActivityStats stats, INDArray batch) {
     long n = batch.size(0);

@@ -40,11 +40,13 @@ class Float64NetworkTest {
     Nd4j.getRandom().setSeed(3);
     INDArray x = Nd4j.rand(DataType.FLOAT, spec.batchShape(2));
     String last = single.topology().layers().get(single.topology().layers().size() - 1).name();
-    try (ForwardPass a = single.forward(x, List.of(last));
-        ForwardPass b = dbl.forward(x.castTo(DataType.DOUBLE), List.of(last))) {
+    double[] expected;
+    try (ForwardPass a = single.forward(x, List.of(last))) {
+      expected = a.get(last).output().reshape(-1).toDoubleVector();
+    }
+    try (ForwardPass b = dbl.forward(x.castTo(DataType.DOUBLE), List.of(last))) {
       INDArray out = b.get(last).output();
       assertEquals(DataType.DOUBLE, out.dataType());
-      double[] expected = a.get(last).output().reshape(-1).toDoubleVector();
       double[] actual = out.reshape(-1).toDoubleVector();
       for (int k = 0; k < expected.length; k++) {
         assertEquals(expected[k], actual[k], 1e-4 * (1 + Math.abs(expected[k])), "output " + k);

@@ -80,16 +80,17 @@ class ResNetTest {
   void theBlockOutputIsTheReluOfBranchPlusGatedOptionAShortcut() {
     ReliefNetwork net = new NetworkSpec(Architecture.RESNET20, 3, 32, 32, 10, 3).build();
     INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32).subi(0.5);
-    ForwardPass io = net.forward(x, List.of("layer2.0.conv1", "layer2.0.conv2"));
-    LayerIO block = io.get("layer2.0.conv2");
+    try (ForwardPass io = net.forward(x, List.of("layer2.0.conv1", "layer2.0.conv2"))) {
+      LayerIO block = io.get("layer2.0.conv2");
 
-    assertEquals(Transforms.relu(block.branch().add(block.shortcut()), true), block.output());
-    INDArray blockInput = io.get("layer2.0.conv1").input(); // 16 x 32 x 32
-    INDArray expected = Nd4j.zeros(DataType.FLOAT, 2, 32, 16, 16);
-    expected.get(NDArrayIndex.all(), NDArrayIndex.interval(8, 24), NDArrayIndex.all(), NDArrayIndex.all())
-        .assign(blockInput.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 32),
-            NDArrayIndex.interval(0, 2, 32)));
-    assertEquals(expected, block.shortcut(), "x[:, :, ::2, ::2] zero-padded with 8 channels on each side");
+      assertEquals(Transforms.relu(block.branch().add(block.shortcut()), true), block.output());
+      INDArray blockInput = io.get("layer2.0.conv1").input(); // 16 x 32 x 32
+      INDArray expected = Nd4j.zeros(DataType.FLOAT, 2, 32, 16, 16);
+      expected.get(NDArrayIndex.all(), NDArrayIndex.interval(8, 24), NDArrayIndex.all(), NDArrayIndex.all())
+          .assign(blockInput.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 32),
+              NDArrayIndex.interval(0, 2, 32)));
+      assertEquals(expected, block.shortcut(), "x[:, :, ::2, ::2] zero-padded with 8 channels on each side");
+    }
   }
 
   @Test
@@ -101,10 +102,11 @@ class ResNetTest {
     params[Math.toIntExact(gate + 5)] = 0f;
     net.setParams(params);
 
-    INDArray shortcut = net.forward(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32), List.of("layer1.1.conv2"))
-        .get("layer1.1.conv2").shortcut();
-    assertEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(5)).norm2Number().doubleValue());
-    assertNotEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(4)).norm2Number().doubleValue());
+    try (ForwardPass io = net.forward(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32), List.of("layer1.1.conv2"))) {
+      INDArray shortcut = io.get("layer1.1.conv2").shortcut();
+      assertEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(5)).norm2Number().doubleValue());
+      assertNotEquals(0.0, shortcut.get(NDArrayIndex.all(), NDArrayIndex.point(4)).norm2Number().doubleValue());
+    }
   }
 
   @ParameterizedTest

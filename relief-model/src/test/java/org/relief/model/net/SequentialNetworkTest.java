@@ -76,12 +76,14 @@ class SequentialNetworkTest {
   void forwardGivesEachLayerItsInputAndOutputLogitsForTheLastLayer() {
     ReliefNetwork net = lenet5.build();
     INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 28, 28);
-    ForwardPass io = net.forward(x, List.of("conv2", "fc1", "fc2"));
-    assertArrayEquals(new long[] {4, 20, 12, 12}, io.get("conv2").input().shape());
-    assertArrayEquals(new long[] {4, 50, 8, 8}, io.get("conv2").output().shape());
-    assertArrayEquals(new long[] {4, 800}, io.get("fc1").input().shape());
-    INDArray logits = io.get("fc2").output();
     INDArray probabilities = net.output(x);
+    INDArray logits;
+    try (ForwardPass io = net.forward(x, List.of("conv2", "fc1", "fc2"))) {
+      assertArrayEquals(new long[] {4, 20, 12, 12}, io.get("conv2").input().shape());
+      assertArrayEquals(new long[] {4, 50, 8, 8}, io.get("conv2").output().shape());
+      assertArrayEquals(new long[] {4, 800}, io.get("fc1").input().shape());
+      logits = io.get("fc2").output().detach(); // the pass's arrays are gone once it closes
+    }
     // softmax of the logits is the network's output
     INDArray softmax = org.nd4j.linalg.ops.transforms.Transforms.softmax(logits, true);
     assertTrue(softmax.equalsWithEps(probabilities, 1e-5));

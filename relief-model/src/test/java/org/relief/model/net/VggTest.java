@@ -45,9 +45,10 @@ class VggTest {
     assertEquals(2, first.activationIndex(), "the ReLU after the BatchNorm");
     assertEquals(512, net.topology().layer("classifier.1").inputs());
     assertEquals(1, net.topology().feedsFrom("features.40").get(0).unitSpan(), "1x1 maps after five pools");
-    var io = net.forward(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 32, 32),
-        List.of("features.0"));
-    assertTrue(io.get("features.0").output().minNumber().doubleValue() >= 0, "post-ReLU");
+    try (var io = net.forward(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 32, 32),
+        List.of("features.0"))) {
+      assertTrue(io.get("features.0").output().minNumber().doubleValue() >= 0, "post-ReLU");
+    }
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.relief.model.net.Architecture;
-import org.relief.model.net.LayerIO;
+import org.relief.model.net.ForwardPass;
 import org.relief.model.net.NetworkSpec;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
@@ -27,7 +27,7 @@ class ActivityCollectorTest {
     LayerActivity act = collect(network, images, ConvScore.FROBENIUS, "conv2").layer("conv2");
 
     PrunableLayer conv2 = network.topology().layer("conv2");
-    INDArray x = network.forward(images, List.of("conv2")).get("conv2").input(); // [3, 20, 12, 12]
+    INDArray x = inputOf(network, images, "conv2"); // [3, 20, 12, 12]
     float[] w = network.weights("conv2");
     for (int j : new int[] {0, 17, 49}) {
       for (int i : new int[] {0, 5, 19}) {
@@ -58,7 +58,7 @@ class ActivityCollectorTest {
     LayerActivity act = collect(network, images, ConvScore.FROBENIUS, layerName).layer(layerName);
 
     PrunableLayer layer = network.topology().layer(layerName);
-    INDArray x = network.forward(images, List.of(layerName)).get(layerName).input().dup();
+    INDArray x = inputOf(network, images, layerName);
     float[] w = network.weights(layerName);
     int c = layer.inputs();
     int kk = layer.weightsPerConnection();
@@ -84,12 +84,12 @@ class ActivityCollectorTest {
     ReliefNetwork network = spec.build();
     INDArray images = PruningStepTest.randomImages(spec, 5, 1);
     ActivityStats stats = collect(network, images, ConvScore.SUM, "fc2", "fc3");
-    LayerIO fc2 = network.forward(images, List.of("fc2")).get("fc2");
+    INDArray fc2Input = inputOf(network, images, "fc2");
 
     for (int i : new int[] {0, 123, 299}) {
       double sum = 0;
       for (int n = 0; n < 5; n++) {
-        sum += Math.abs(fc2.input().getDouble(n, i));
+        sum += Math.abs(fc2Input.getDouble(n, i));
       }
       assertEquals(sum / 5, stats.layer("fc2").meanInputAbs(i), 1e-12);
     }
@@ -115,5 +115,12 @@ class ActivityCollectorTest {
   private static ActivityStats collect(ReliefNetwork network, INDArray images, ConvScore score, String... layers) {
     ActivityCollector collector = new ActivityCollector(network, new ActivityRequest(List.of(layers), score));
     return collector.add(collector.newStats(), images).snapshot();
+  }
+
+  /** What the layer saw on the batch, copied out of the pass (whose arrays die with it). */
+  private static INDArray inputOf(ReliefNetwork network, INDArray images, String layer) {
+    try (ForwardPass io = network.forward(images, List.of(layer))) {
+      return io.get(layer).input().detach();
+    }
   }
 }
