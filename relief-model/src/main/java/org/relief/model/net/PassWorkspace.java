@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -18,7 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * touched page by page, and it made a pruning step's two bare passes cost 2.5 plain inference
  * passes instead of 2 (docs/BENCHMARKS.md, issue 6). Layers allocate through the {@link
  * #manager()}, so everything a pass produces lands here; closing the pass resets the workspace
- * for the next one. The memory stays with the thread until {@link #release()}.
+ * for the next one. The memory stays with the thread: freeing it after every pruning step cost
+ * ~6 % of a ResNet-20 step (the first batch of the next one allocates afresh), and one batch's
+ * activations is what a pass needed anyway.
  */
 public final class PassWorkspace {
   private static final String ACTIVATIONS = "relief-pass";
@@ -26,6 +29,7 @@ public final class PassWorkspace {
   private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
       .policyAllocation(AllocationPolicy.STRICT)
       .policyLearning(LearningPolicy.FIRST_LOOP)
+      .policySpill(SpillPolicy.REALLOCATE) // a bigger batch or network later on the thread grows it
       .build();
 
   private PassWorkspace() {}
@@ -51,14 +55,5 @@ public final class PassWorkspace {
         .build();
     mgr.setHelperWorkspacePointers(new HashMap<>()); // CPU layers keep no helper workspaces
     return mgr;
-  }
-
-  /** Frees this thread's pass workspaces; the next pass on the thread allocates them again. */
-  public static void release() {
-    for (String id : new String[] {ACTIVATIONS, WORKING}) {
-      if (Nd4j.getWorkspaceManager().checkIfWorkspaceExists(id)) {
-        Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(id));
-      }
-    }
   }
 }
