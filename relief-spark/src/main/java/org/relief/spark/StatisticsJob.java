@@ -6,9 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.TaskCompletionListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.relief.model.data.IdxFile;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.PassWorkspace;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.ActivityCollector;
 import org.relief.model.prune.ActivityRequest;
@@ -27,14 +29,32 @@ record StatisticsJob(NetworkSpec spec, float[] params, ActivityRequest request, 
   /** Batches seen per task attempt, for the test-only fault injection. */
   private static final ConcurrentHashMap<Long, AtomicInteger> BATCHES_PER_ATTEMPT = new ConcurrentHashMap<>();
 
+  /** Per task thread: the task attempt whose end already frees the thread's pass memory. */
+  private static final ThreadLocal<Long> RELEASE_REGISTERED = new ThreadLocal<>();
+
   private record Cached(NetworkSpec spec, ReliefNetwork network, long broadcastId, ActivityCollector collector) {}
 
   /** Reads one batch of the pruning set from its file and adds its statistics (the treeAggregate seqOp). */
   static MutableActivityStats add(MutableActivityStats stats, BatchRange range, Broadcast<StatisticsJob> broadcast) {
     StatisticsJob job = broadcast.value();
+    releasePassMemoryAtTaskEnd();
     job.maybeFail();
     INDArray batch = IdxFile.readFloatRange(new Path(job.examples), range.from(), range.to());
     return collector(broadcast.id(), job).add(stats, batch);
+  }
+
+  /**
+   * The thread's pass workspace (a batch's activations, a GB or more for the large networks) is
+   * reused by the task's later batches and freed when the task ends: the thread goes on to other
+   * tasks, retraining among them.
+   */
+  private static void releasePassMemoryAtTaskEnd() {
+    TaskContext task = TaskContext.get();
+    if (task == null || Long.valueOf(task.taskAttemptId()).equals(RELEASE_REGISTERED.get())) {
+      return;
+    }
+    RELEASE_REGISTERED.set(task.taskAttemptId());
+    task.addTaskCompletionListener((TaskCompletionListener) context -> PassWorkspace.release());
   }
 
   private static ActivityCollector collector(long broadcastId, StatisticsJob job) {

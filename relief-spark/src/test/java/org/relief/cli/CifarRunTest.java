@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.relief.model.data.GeneratedDatasets;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.PassWorkspace;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.LayerMask;
 import org.relief.model.prune.MaskFile;
@@ -64,6 +65,7 @@ class CifarRunTest {
     Path out = dir.resolve(architecture + "-" + mode);
     CliRun run = CliRun.of("run", conf(architecture, mode, out).toString());
     assertEquals(0, run.exit(), run.toString());
+    assertFalse(PassWorkspace.heldByThisThread(), "the pruning passes' memory is freed once the step is done");
 
     List<String> lines = Files.readAllLines(out.resolve("iterations.csv"));
     List<String> header = Arrays.asList(lines.get(0).split(","));

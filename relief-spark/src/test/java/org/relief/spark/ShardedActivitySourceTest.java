@@ -7,19 +7,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.relief.model.conformance.ConformanceCheck;
 import org.relief.model.data.ImageDataset;
 import org.relief.model.data.MnistFormat;
 import org.relief.model.data.PruningSet;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.PassWorkspace;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.ConvScore;
 import org.relief.model.prune.LocalActivitySource;
@@ -83,5 +88,29 @@ class ShardedActivitySourceTest {
               partitions(partitions), () -> "test")).masks();
       assertEquals(single, sharded, score + " with " + partitions + " partitions");
     }
+  }
+
+  @Test
+  void executorThreadsFreeTheirPassMemoryWhenAStatisticsTaskEnds() {
+    NetworkSpec spec = new NetworkSpec(Architecture.LENET5, 1, 28, 28, 10, 5);
+    INDArray examples = Nd4j.rand(DataType.FLOAT, spec.batchShape(64));
+    ShardedActivitySource sharded = new ShardedActivitySource(sc, spec, examples, 16, tmp.resolve("release").toString(),
+        partitions(2), () -> "release");
+    ReliefNetwork network = spec.build();
+    new PruningStep(new PruningSettings(0.9, 0.95, ConvScore.SUM)).run(network, NetworkMasks.full(network.topology()),
+        sharded);
+
+    List<Integer> tasks = List.of(0, 1, 2, 3, 4, 5, 6, 7);
+    assertEquals(List.of(false, false, false, false, false, false, false, false),
+        sc.parallelize(tasks, tasks.size()).map(i -> PassWorkspace.heldByThisThread()).collect());
+    // the check sees memory a pass leaves behind: closed, but not released
+    List<Boolean> kept = sc.parallelize(List.of(0, 1), 2).map(i -> {
+      ReliefNetwork n = spec.build();
+      n.forward(Nd4j.rand(DataType.FLOAT, spec.batchShape(2)), List.of("conv1")).close();
+      boolean held = PassWorkspace.heldByThisThread();
+      PassWorkspace.release();
+      return held;
+    }).collect();
+    assertEquals(List.of(true, true), kept);
   }
 }

@@ -11,6 +11,7 @@ import org.relief.model.data.TrainTest;
 import org.relief.model.metrics.NetworkCensus;
 import org.relief.model.net.NativeBackend;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.PassWorkspace;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.ActivitySource;
 import org.relief.model.prune.NetworkMasks;
@@ -146,7 +147,13 @@ public final class IterativePruning {
         pruningSet.features(pruningSet.allIndices(), spec.batchShape(pruningSet.size())), settings.prune().batchSize(),
         dir.uri());
     PruningStep step = new PruningStep(settings.prune().step());
-    return (it, network, current) -> step.run(network, current, source).masks();
+    return (it, network, current) -> {
+      try {
+        return step.run(network, current, source).masks();
+      } finally {
+        PassWorkspace.release(); // local statistics ran on this thread; retraining comes next
+      }
+    };
   }
 
   /** A baseline pruned to the schedule's remaining % of the network's weights and biases. */

@@ -19,9 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * touched page by page, and it made a pruning step's two bare passes cost 2.5 plain inference
  * passes instead of 2 (docs/BENCHMARKS.md, issue 6). Layers allocate through the {@link
  * #manager()}, so everything a pass produces lands here; closing the pass resets the workspace
- * for the next one. The memory stays with the thread: freeing it after every pruning step cost
- * ~6 % of a ResNet-20 step (the first batch of the next one allocates afresh), and one batch's
- * activations is what a pass needed anyway.
+ * for the next one. The memory stays with the thread across the passes of a pruning step;
+ * whoever runs a step and then other work on the thread (retraining, other Spark tasks) calls
+ * {@link #release()}. Keeping it across steps instead saved ~6 % of a ResNet-20 step (the
+ * first batch of a step allocates afresh), too little to hold a batch's activations, a GB or
+ * more for the large networks, through retraining.
  */
 public final class PassWorkspace {
   private static final String ACTIVATIONS = "relief-pass";
@@ -55,5 +57,20 @@ public final class PassWorkspace {
         .build();
     mgr.setHelperWorkspacePointers(new HashMap<>()); // CPU layers keep no helper workspaces
     return mgr;
+  }
+
+  /** Frees this thread's pass workspaces, if it has any; the next pass on the thread allocates them again. */
+  public static void release() {
+    for (String id : new String[] {ACTIVATIONS, WORKING}) {
+      if (Nd4j.getWorkspaceManager().checkIfWorkspaceExists(id)) {
+        Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(id));
+      }
+    }
+  }
+
+  /** Whether this thread holds pass memory now. */
+  public static boolean heldByThisThread() {
+    return Nd4j.getWorkspaceManager().checkIfWorkspaceExists(ACTIVATIONS)
+        || Nd4j.getWorkspaceManager().checkIfWorkspaceExists(WORKING);
   }
 }
