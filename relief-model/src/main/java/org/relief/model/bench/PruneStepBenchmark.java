@@ -9,6 +9,7 @@ import org.relief.model.data.PruningSet;
 import org.relief.model.net.Architecture;
 import org.relief.model.net.LayerKind;
 import org.relief.model.net.NetworkSpec;
+import org.relief.model.net.OpenMpThreads;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
 import org.relief.model.prune.ConvScore;
@@ -82,6 +83,9 @@ public final class PruneStepBenchmark {
   }
 
   public Result run() {
+    // A run's pruning step comes after training in the same thread, which pins OpenMP there to
+    // ND4J's thread setting; ND4J leaves the thread that loaded it at 4 threads even on 2 cores.
+    OpenMpThreads.pinCurrentThread();
     architecture.checkInput(train.channels(), train.height(), train.width(), train.name());
     if (examples > train.size()) {
       throw new org.relief.model.ReliefInputException("--examples " + examples + " is more than the " + train.size()
