@@ -1,6 +1,7 @@
 package org.relief.model.net;
 
 import java.util.Map;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
@@ -12,10 +13,28 @@ public final class ForwardPass implements AutoCloseable {
   private final Map<String, LayerIO> layers;
   private final MemoryWorkspace workspace;
 
-  /** @param workspace the open pass workspace holding the arrays, or null if the pass produced none */
-  ForwardPass(Map<String, LayerIO> layers, MemoryWorkspace workspace) {
+  private ForwardPass(Map<String, LayerIO> layers, MemoryWorkspace workspace) {
     this.layers = Map.copyOf(layers);
     this.workspace = workspace;
+  }
+
+  /** A pass that produced nothing (no layer was requested). */
+  static ForwardPass empty() {
+    return new ForwardPass(Map.of(), null);
+  }
+
+  /**
+   * Runs {@code pass} with this thread's {@link PassWorkspace} open, so that everything it
+   * allocates lives there until the returned pass is closed; if it throws, the workspace closes.
+   */
+  static ForwardPass run(Supplier<Map<String, LayerIO>> pass) {
+    MemoryWorkspace workspace = PassWorkspace.open();
+    try {
+      return new ForwardPass(pass.get(), workspace);
+    } catch (RuntimeException | Error e) {
+      workspace.close();
+      throw e;
+    }
   }
 
   /** The layer's input and output on this batch; valid until {@link #close()}. */

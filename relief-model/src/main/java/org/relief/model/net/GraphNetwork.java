@@ -138,17 +138,17 @@ public final class GraphNetwork implements ReliefNetwork {
 
   @Override
   public ForwardPass forward(INDArray batch, Collection<String> layers) {
-    Map<String, LayerIO> result = new LinkedHashMap<>();
     int last = -1;
     for (String name : layers) {
       last = Math.max(last, position[topology.layer(name).activationIndex()]);
     }
     if (last < 0) {
-      return new ForwardPass(result, null);
+      return ForwardPass.empty();
     }
-    MemoryWorkspace workspace = PassWorkspace.open();
-    try {
-      Map<String, INDArray> acts = activations(batch, last);
+    int through = last;
+    return ForwardPass.run(() -> {
+      Map<String, LayerIO> result = new LinkedHashMap<>();
+      Map<String, INDArray> acts = activations(batch, through);
       long n = batch.size(0);
       for (String name : layers) {
         PrunableLayer layer = topology.layer(name);
@@ -168,11 +168,8 @@ public final class GraphNetwork implements ReliefNetwork {
         INDArray shortcut = layer.hasResidual() ? acts.get(layer.residual().shortcutLayer()) : null;
         result.put(name, new LayerIO(input, output, branch, shortcut));
       }
-      return new ForwardPass(result, workspace);
-    } catch (RuntimeException | Error e) {
-      workspace.close();
-      throw e;
-    }
+      return result;
+    });
   }
 
   /**

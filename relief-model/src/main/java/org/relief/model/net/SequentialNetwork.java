@@ -122,14 +122,14 @@ public final class SequentialNetwork implements ReliefNetwork {
     for (String name : layers) {
       last = Math.max(last, topology.layer(name).activationIndex());
     }
-    Map<String, LayerIO> result = new LinkedHashMap<>();
     if (last < 0) {
-      return new ForwardPass(result, null);
+      return ForwardPass.empty();
     }
-    MemoryWorkspace workspace = PassWorkspace.open();
-    try {
+    int through = last;
+    return ForwardPass.run(() -> {
+      Map<String, LayerIO> result = new LinkedHashMap<>();
       // activations.get(i) is what layer i received (before its preprocessor), get(i + 1) its output
-      List<INDArray> activations = activations(batch, last);
+      List<INDArray> activations = activations(batch, through);
       long n = batch.size(0);
       for (String name : layers) {
         PrunableLayer layer = topology.layer(name);
@@ -147,11 +147,8 @@ public final class SequentialNetwork implements ReliefNetwork {
         }
         result.put(name, new LayerIO(input, output));
       }
-      return new ForwardPass(result, workspace);
-    } catch (RuntimeException | Error e) {
-      workspace.close();
-      throw e;
-    }
+      return result;
+    });
   }
 
   /**
