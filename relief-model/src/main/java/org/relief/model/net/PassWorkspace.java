@@ -1,6 +1,7 @@
 package org.relief.model.net;
 
 import java.util.HashMap;
+import java.util.List;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -28,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class PassWorkspace {
   private static final String ACTIVATIONS = "relief-pass";
   private static final String WORKING = "relief-pass-working";
+  private static final List<String> IDS = List.of(ACTIVATIONS, WORKING);
   private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
       .policyAllocation(AllocationPolicy.STRICT)
       .policyLearning(LearningPolicy.FIRST_LOOP)
@@ -61,7 +63,7 @@ public final class PassWorkspace {
 
   /** Frees this thread's pass workspaces, if it has any; the next pass on the thread allocates them again. */
   public static void release() {
-    for (String id : new String[] {ACTIVATIONS, WORKING}) {
+    for (String id : IDS) {
       if (Nd4j.getWorkspaceManager().checkIfWorkspaceExists(id)) {
         Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(id));
       }
@@ -70,7 +72,6 @@ public final class PassWorkspace {
 
   /** Whether this thread holds pass memory now. */
   public static boolean heldByThisThread() {
-    return Nd4j.getWorkspaceManager().checkIfWorkspaceExists(ACTIVATIONS)
-        || Nd4j.getWorkspaceManager().checkIfWorkspaceExists(WORKING);
+    return IDS.stream().anyMatch(Nd4j.getWorkspaceManager()::checkIfWorkspaceExists);
   }
 }
