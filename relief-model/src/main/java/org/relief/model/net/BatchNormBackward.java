@@ -58,14 +58,12 @@ final class BatchNormBackward {
         }
         ChannelMoments.addSums(xRow, dyRow, sums);
       }
-      double inv = 1 / Math.sqrt(variance[ch] + eps);
-      double sumDy = sums[0];
-      double sumDyXhat = (sums[1] - mean[ch] * sumDy) * inv;
-      dBetas[ch] = (float) sumDy;
-      dGammas[ch] = (float) sumDyXhat;
-      float a = (float) (g[ch] * inv);
-      float b = (float) (-g[ch] * inv * inv * sumDyXhat / count);
-      float c = (float) (-g[ch] * inv * sumDy / count + g[ch] * inv * inv * sumDyXhat * mean[ch] / count);
+      Channel k = Channel.of(sums[0], sums[1], mean[ch], variance[ch], g[ch], eps, count);
+      dBetas[ch] = k.dBeta();
+      dGammas[ch] = k.dGamma();
+      float a = k.a();
+      float b = k.b();
+      float c = k.c();
       for (int i = 0; i < n; i++) {
         xs.read(i, ch, xRow);
         dys.read(i, ch, dyRow);
@@ -80,6 +78,20 @@ final class BatchNormBackward {
     });
     dGamma.assign(Nd4j.createFromArray(dGammas).reshape(dGamma.shape()));
     dBeta.assign(Nd4j.createFromArray(dBetas).reshape(dBeta.shape()));
+  }
+
+  /**
+   * One channel's share of the backward pass, from its sums Σ dy and Σ dy·x over the batch (M
+   * values): dβ, dγ, and dx = a·dy + b·x + c.
+   */
+  record Channel(float dBeta, float dGamma, float a, float b, float c) {
+    static Channel of(double sumDy, double sumDyX, float mean, float variance, float gamma, double eps, double count) {
+      double inv = 1 / Math.sqrt(variance + eps);
+      double sumDyXhat = (sumDyX - mean * sumDy) * inv;
+      return new Channel((float) sumDy, (float) sumDyXhat, (float) (gamma * inv),
+          (float) (-gamma * inv * inv * sumDyXhat / count),
+          (float) (-gamma * inv * sumDy / count + gamma * inv * inv * sumDyXhat * mean / count));
+    }
   }
 
   /** dy ← dy ⊙ [y &gt; 0] with y = (x − μ)·scale + β, the forward pass's float expression. */

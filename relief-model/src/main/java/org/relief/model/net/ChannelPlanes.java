@@ -1,5 +1,7 @@
 package org.relief.model.net;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link ChannelMoments}, {@link BatchNormBackward}, {@link FilterMajorDelta}) walk a batch,
  * channels in parallel, each channel's n planes in turn.
  */
-record ChannelPlanes(FloatBuffer values, int samples, int channels, int plane) {
+record ChannelPlanes(FloatBuffer values, ByteBuffer bytes, int samples, int channels, int plane) {
 
   /** {@code batch} to read: itself when it is a float c-order array of its own, else such a copy. */
   static ChannelPlanes of(INDArray batch) {
@@ -51,7 +53,8 @@ record ChannelPlanes(FloatBuffer values, int samples, int channels, int plane) {
   private static ChannelPlanes over(INDArray c) {
     int n = (int) c.size(0);
     int channels = (int) c.size(1);
-    return new ChannelPlanes(c.data().asNioFloat(), n, channels, (int) (c.length() / ((long) n * channels)));
+    ByteBuffer bytes = c.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+    return new ChannelPlanes(c.data().asNioFloat(), bytes, n, channels, (int) (c.length() / ((long) n * channels)));
   }
 
   /** Copies plane (sample, channel) into {@code into} (plane values). */
@@ -62,6 +65,11 @@ record ChannelPlanes(FloatBuffer values, int samples, int channels, int plane) {
   /** Copies {@code from} (plane values) into plane (sample, channel). */
   void write(int sample, int channel, float[] from) {
     values.put(offset(sample, channel), from, 0, plane);
+  }
+
+  /** Where plane (sample, channel) starts in {@link #bytes}, the same buffer in native byte order. */
+  int byteOffset(int sample, int channel) {
+    return offset(sample, channel) * Float.BYTES;
   }
 
   private int offset(int sample, int channel) {

@@ -22,14 +22,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * BatchNorm as Relief trains it: the batch moments from {@link ChannelMoments}, the forward pass
- * from {@link BatchNormForward} and the backward pass from {@link BatchNormBackward}, instead of
+ * BatchNorm as Relief trains it: the batch moments, the forward pass and the backward pass of
+ * {@link BatchNormPasses} (on the Vector API where the JVM has it), instead of
  * ND4J's axis reductions, libnd4j's oneDNN {@code batchnorm} op and its {@code batchnorm_bp}
  * (together ~38 % of a ResNet-20 training step, before these). Installed in
  * networks built to train ({@link #install}); float NCHW or rank-2 input, anything else falls
  * back to DL4J's own path.
  */
 public final class TrainingBatchNorm implements BatchNormalizationHelper {
+  private static final BatchNormPasses PASSES = BatchNormPasses.fastest();
   /** Whether the layer's output is ReLU of BatchNorm's ({@link TrainingBatchNormRelu}). */
   private final boolean rectify;
   /** The last training batch's moments, as the forward pass used them, and as arrays for DL4J. */
@@ -104,7 +105,7 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
           batchVariance = Nd4j.create(DataType.FLOAT, x.size(1));
         }
       }
-      moments = ChannelMoments.of(x);
+      moments = PASSES.moments(x);
       mean = moments.means();
       variance = moments.variances();
       batchMean.assign(Nd4j.createFromArray(mean));
@@ -114,7 +115,7 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
       variance = globalVariance.toFloatVector();
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-    BatchNormForward.of(x, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, rectify, out);
+    PASSES.forward(x, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, rectify, out);
     return out;
   }
 
@@ -131,7 +132,7 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
       return null;
     }
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    BatchNormBackward.of(x, epsilon, moments, gamma, rectify ? beta : null, eps, dx, dGammaView, dBetaView);
+    PASSES.backward(x, epsilon, moments, gamma, rectify ? beta : null, eps, dx, dGammaView, dBetaView);
     Gradient g = new DefaultGradient();
     g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
     g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);

@@ -1,7 +1,7 @@
 package org.relief.model.prune;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
+import org.relief.model.VectorApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 interface NormKernel {
   /** System property: {@code false} keeps the scalar kernel even where the Vector API is present. */
-  String PROPERTY = "relief.vector";
+  String PROPERTY = VectorApi.PROPERTY;
   /** Callers pad blocks of lanes with zero terms to a multiple of this; totals have this many lanes. */
   int LANE_MULTIPLE = 16;
 
@@ -56,25 +56,9 @@ interface NormKernel {
       return vector.orElseGet(ScalarNormKernel::new);
     }
 
-    /**
-     * Loaded by name, so that a JVM without the incubator module never links a class that
-     * refers to it. Empty also where the preferred vector is wider than {@link #LANE_MULTIPLE}.
-     */
+    /** Empty also where the preferred vector is wider than {@link #LANE_MULTIPLE}. */
     static Optional<NormKernel> vectorKernel() {
-      if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-        return Optional.empty();
-      }
-      try {
-        NormKernel kernel = (NormKernel) Class.forName(NormKernel.class.getPackageName() + ".VectorNormKernel")
-            .getDeclaredConstructor().newInstance();
-        return Optional.of(kernel);
-      } catch (ReflectiveOperationException | LinkageError e) {
-        Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
-        if (!(cause instanceof UnsupportedOperationException)) {
-          LOG.warn("The Vector API kernel for Frobenius scores did not load; using the scalar one", cause);
-        }
-        return Optional.empty();
-      }
+      return VectorApi.load(NormKernel.class, NormKernel.class.getPackageName() + ".VectorNormKernel");
     }
   }
 }

@@ -1,0 +1,27 @@
+package org.relief.model.net;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@link BatchNormPasses} in plain Java: {@link ChannelMoments}, {@link BatchNormForward} and
+ * {@link BatchNormBackward}, each channel's planes copied to the heap in turn, sums in double.
+ */
+final class ScalarBatchNormPasses implements BatchNormPasses {
+
+  @Override
+  public ChannelMoments.Moments moments(INDArray x) {
+    return ChannelMoments.of(x);
+  }
+
+  @Override
+  public void forward(INDArray x, float[] mean, float[] variance, float[] gamma, float[] beta, double eps,
+      boolean rectify, INDArray out) {
+    BatchNormForward.of(x, mean, variance, gamma, beta, eps, rectify, out);
+  }
+
+  @Override
+  public void backward(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, INDArray beta,
+      double eps, INDArray dx, INDArray dGamma, INDArray dBeta) {
+    BatchNormBackward.of(x, dy, moments, gamma, beta, eps, dx, dGamma, dBeta);
+  }
+}

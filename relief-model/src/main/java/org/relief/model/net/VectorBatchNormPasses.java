@@ -1,0 +1,303 @@
+package org.relief.model.net;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link BatchNormPasses} on the JDK's Vector API. Every pass walks the batch in memory order, runs
+ * of samples in parallel and each sample's channel planes in turn, loading and storing the native
+ * buffers in place. A plane's sums go into float vectors (at most a plane's values per lane
+ * chain), then into per-channel doubles. The plain-Java passes read one channel's strided planes at
+ * a time through heap copies, and their double sums are add chains that C2 does not vectorise;
+ * these passes are ~1.6–3× faster on ResNet-20's shapes (docs/BENCHMARKS.md). Planes narrower than
+ * a vector ({@code [n, C]} batches) go to the plain-Java passes. Only {@link BatchNormPasses.Choice}
+ * names this class, by reflection, when the incubator module is in the boot layer.
+ *
+ * <p>Every vector is built and consumed inside one method body: a vector that crosses a call C2
+ * did not inline is boxed on the heap.
+ */
+final class VectorBatchNormPasses implements BatchNormPasses {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int V = S.length();
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  /** Runs of samples a pass splits a batch into (several per core on small machines, for balance). */
+  private static final int RUNS = 16;
+  private final BatchNormPasses narrow = new ScalarBatchNormPasses();
+
+  @Override
+  public ChannelMoments.Moments moments(INDArray x) {
+    ChannelPlanes xs = ChannelPlanes.of(x);
+    if (xs.plane() < V) {
+      return narrow.moments(x);
+    }
+    int channels = xs.channels();
+    double[] sums = sumPerChannel(xs, (run, sample) -> {
+      for (int ch = 0; ch < channels; ch++) {
+        addSquares(xs.bytes(), xs.byteOffset(sample, ch), xs.plane(), run, 2 * ch);
+      }
+    });
+    double count = (double) xs.samples() * xs.plane();
+    float[] means = new float[channels];
+    float[] variances = new float[channels];
+    for (int ch = 0; ch < channels; ch++) {
+      double m = sums[2 * ch] / count;
+      means[ch] = (float) m;
+      variances[ch] = (float) Math.max(0, sums[2 * ch + 1] / count - m * m);
+    }
+    return new ChannelMoments.Moments(means, variances);
+  }
+
+  @Override
+  public void forward(INDArray x, float[] mean, float[] variance, float[] gamma, float[] beta, double eps,
+      boolean rectify, INDArray out) {
+    ChannelPlanes xs = ChannelPlanes.of(x);
+    ChannelPlanes ys = ChannelPlanes.target(out);
+    if (out.length() != x.length() || mean.length != xs.channels()) {
+      throw new IllegalArgumentException("y must be a fresh c-order array of x's shape, with moments per channel");
+    }
+    if (xs.plane() < V) {
+      narrow.forward(x, mean, variance, gamma, beta, eps, rectify, out);
+      return;
+    }
+    float[] scales = scales(gamma, variance, eps);
+    forEachSample(xs.samples(), sample -> {
+      for (int ch = 0; ch < xs.channels(); ch++) {
+        normalise(xs.bytes(), ys.bytes(), xs.byteOffset(sample, ch), xs.plane(), mean[ch], scales[ch], beta[ch],
+            rectify);
+      }
+    });
+  }
+
+  @Override
+  public void backward(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, INDArray beta,
+      double eps, INDArray dx, INDArray dGamma, INDArray dBeta) {
+    ChannelPlanes xs = ChannelPlanes.of(x);
+    ChannelPlanes dys = ChannelPlanes.of(dy);
+    ChannelPlanes dxs = ChannelPlanes.target(dx);
+    if (dx.length() != x.length()) {
+      throw new IllegalArgumentException("dx must be a fresh c-order array of x's shape");
+    }
+    if (xs.plane() < V) {
+      narrow.backward(x, dy, moments, gamma, beta, eps, dx, dGamma, dBeta);
+      return;
+    }
+    int channels = xs.channels();
+    float[] mean = moments.means();
+    float[] variance = moments.variances();
+    float[] g = gamma.toFloatVector();
+    boolean rectify = beta != null;
+    float[] shifts = rectify ? beta.toFloatVector() : new float[channels];
+    float[] scales = scales(g, variance, eps);
+    double[] sums = sumPerChannel(xs, (run, sample) -> {
+      for (int ch = 0; ch < channels; ch++) {
+        addGradientSums(xs.bytes(), dys.bytes(), xs.byteOffset(sample, ch), xs.plane(), rectify, mean[ch], scales[ch],
+            shifts[ch], run, 2 * ch);
+      }
+    });
+    double count = (double) xs.samples() * xs.plane();
+    BatchNormBackward.Channel[] coefficients = new BatchNormBackward.Channel[channels];
+    float[] dGammas = new float[channels];
+    float[] dBetas = new float[channels];
+    for (int ch = 0; ch < channels; ch++) {
+      coefficients[ch] = BatchNormBackward.Channel.of(sums[2 * ch], sums[2 * ch + 1], mean[ch], variance[ch], g[ch],
+          eps, count);
+      dGammas[ch] = coefficients[ch].dGamma();
+      dBetas[ch] = coefficients[ch].dBeta();
+    }
+    forEachSample(xs.samples(), sample -> {
+      for (int ch = 0; ch < channels; ch++) {
+        BatchNormBackward.Channel k = coefficients[ch];
+        writeGradient(xs.bytes(), dys.bytes(), dxs.bytes(), xs.byteOffset(sample, ch), xs.plane(), rectify, mean[ch],
+            scales[ch], shifts[ch], k.a(), k.b(), k.c());
+      }
+    });
+    dGamma.assign(Nd4j.createFromArray(dGammas).reshape(dGamma.shape()));
+    dBeta.assign(Nd4j.createFromArray(dBetas).reshape(dBeta.shape()));
+  }
+
+  /** run[at] += Σ x, run[at + 1] += Σ x² over one plane. */
+  private static void addSquares(ByteBuffer xs, int from, int plane, double[] run, int at) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = FloatVector.zero(S);
+    FloatVector q0 = FloatVector.zero(S);
+    FloatVector q1 = FloatVector.zero(S);
+    int p = 0;
+    for (; p + 2 * V <= plane; p += 2 * V) {
+      FloatVector x0 = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER);
+      FloatVector x1 = FloatVector.fromByteBuffer(S, xs, from + 4 * (p + V), ORDER);
+      s0 = s0.add(x0);
+      s1 = s1.add(x1);
+      q0 = x0.fma(x0, q0);
+      q1 = x1.fma(x1, q1);
+    }
+    for (; p + V <= plane; p += V) {
+      FloatVector x0 = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER);
+      s0 = s0.add(x0);
+      q0 = x0.fma(x0, q0);
+    }
+    double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+    double q = q0.add(q1).reduceLanes(VectorOperators.ADD);
+    for (; p < plane; p++) {
+      double v = xs.getFloat(from + 4 * p);
+      s += v;
+      q += v * v;
+    }
+    run[at] += s;
+    run[at + 1] += q;
+  }
+
+  /** One plane of y = (x − μ)·scale + β (ReLU(y) with {@code rectify}), the scalar pass's float expression. */
+  private static void normalise(ByteBuffer xs, ByteBuffer ys, int from, int plane, float mean, float scale, float shift,
+      boolean rectify) {
+    FloatVector zero = FloatVector.zero(S);
+    int p = 0;
+    for (; p + V <= plane; p += V) {
+      FloatVector y = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER).sub(mean).mul(scale).add(shift);
+      (rectify ? y.max(zero) : y).intoByteBuffer(ys, from + 4 * p, ORDER);
+    }
+    for (; p < plane; p++) {
+      float y = (xs.getFloat(from + 4 * p) - mean) * scale + shift;
+      ys.putFloat(from + 4 * p, rectify ? Math.max(0f, y) : y);
+    }
+  }
+
+  /**
+   * run[at] += Σ dy, run[at + 1] += Σ dy·x over one plane, dy gated by [y &gt; 0] with {@code
+   * rectify} (y recomputed from x as the forward pass computed it).
+   */
+  private static void addGradientSums(ByteBuffer xs, ByteBuffer dys, int from, int plane, boolean rectify, float mean,
+      float scale, float shift, double[] run, int at) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector s0 = zero;
+    FloatVector s1 = zero;
+    FloatVector q0 = zero;
+    FloatVector q1 = zero;
+    int p = 0;
+    for (; p + 2 * V <= plane; p += 2 * V) {
+      FloatVector x0 = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER);
+      FloatVector x1 = FloatVector.fromByteBuffer(S, xs, from + 4 * (p + V), ORDER);
+      FloatVector d0 = FloatVector.fromByteBuffer(S, dys, from + 4 * p, ORDER);
+      FloatVector d1 = FloatVector.fromByteBuffer(S, dys, from + 4 * (p + V), ORDER);
+      if (rectify) {
+        d0 = zero.blend(d0, open(x0, mean, scale, shift));
+        d1 = zero.blend(d1, open(x1, mean, scale, shift));
+      }
+      s0 = s0.add(d0);
+      s1 = s1.add(d1);
+      q0 = x0.fma(d0, q0);
+      q1 = x1.fma(d1, q1);
+    }
+    for (; p + V <= plane; p += V) {
+      FloatVector x0 = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER);
+      FloatVector d0 = FloatVector.fromByteBuffer(S, dys, from + 4 * p, ORDER);
+      if (rectify) {
+        d0 = zero.blend(d0, open(x0, mean, scale, shift));
+      }
+      s0 = s0.add(d0);
+      q0 = x0.fma(d0, q0);
+    }
+    double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+    double q = q0.add(q1).reduceLanes(VectorOperators.ADD);
+    for (; p < plane; p++) {
+      float x = xs.getFloat(from + 4 * p);
+      float d = gated(dys.getFloat(from + 4 * p), x, rectify, mean, scale, shift);
+      s += d;
+      q += (double) x * d;
+    }
+    run[at] += s;
+    run[at + 1] += q;
+  }
+
+  /** One plane of dx = a·dy + b·x + c, dy gated as in {@link #addGradientSums}. */
+  private static void writeGradient(ByteBuffer xs, ByteBuffer dys, ByteBuffer dxs, int from, int plane,
+      boolean rectify, float mean, float scale, float shift, float a, float b, float c) {
+    FloatVector zero = FloatVector.zero(S);
+    int p = 0;
+    for (; p + V <= plane; p += V) {
+      FloatVector x = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER);
+      FloatVector d = FloatVector.fromByteBuffer(S, dys, from + 4 * p, ORDER);
+      if (rectify) {
+        d = zero.blend(d, open(x, mean, scale, shift));
+      }
+      d.mul(a).add(x.mul(b)).add(c).intoByteBuffer(dxs, from + 4 * p, ORDER);
+    }
+    for (; p < plane; p++) {
+      float x = xs.getFloat(from + 4 * p);
+      float d = gated(dys.getFloat(from + 4 * p), x, rectify, mean, scale, shift);
+      dxs.putFloat(from + 4 * p, a * d + b * x + c);
+    }
+  }
+
+  /** Where ReLU let y = (x − μ)·scale + β through: y &gt; 0 (−0, +0 and NaN close it, as {@link ReluGate}'s does for ±0). */
+  private static VectorMask<Float> open(FloatVector x, float mean, float scale, float shift) {
+    return x.sub(mean).mul(scale).add(shift).compare(VectorOperators.GT, 0f);
+  }
+
+  private static float gated(float dy, float x, boolean rectify, float mean, float scale, float shift) {
+    return rectify ? ReluGate.ifPositive(dy, (x - mean) * scale + shift) : dy;
+  }
+
+  private static float[] scales(float[] gamma, float[] variance, double eps) {
+    float[] scales = new float[gamma.length];
+    for (int ch = 0; ch < scales.length; ch++) {
+      scales[ch] = BatchNormForward.scale(gamma[ch], variance[ch], eps);
+    }
+    return scales;
+  }
+
+  /** One sample's planes, within a run of samples that {@code run} accumulates into. */
+  private interface SampleKernel {
+    void add(double[] run, int sample);
+  }
+
+  /**
+   * Per-channel pairs of sums (2·C doubles) over the whole batch: each run of samples fills its
+   * own array, and the runs' arrays add up in run order, so the totals do not depend on which
+   * thread ran which run.
+   */
+  private static double[] sumPerChannel(ChannelPlanes xs, SampleKernel kernel) {
+    int runs = runs(xs.samples());
+    double[][] perRun = new double[runs][2 * xs.channels()];
+    IntStream.range(0, runs).parallel().forEach(r -> {
+      for (int i = first(xs.samples(), runs, r), end = first(xs.samples(), runs, r + 1); i < end; i++) {
+        kernel.add(perRun[r], i);
+      }
+    });
+    double[] total = new double[2 * xs.channels()];
+    for (double[] run : perRun) {
+      for (int k = 0; k < total.length; k++) {
+        total[k] += run[k];
+      }
+    }
+    return total;
+  }
+
+  private static void forEachSample(int samples, IntConsumer body) {
+    int runs = runs(samples);
+    IntStream.range(0, runs).parallel().forEach(r -> {
+      for (int i = first(samples, runs, r), end = first(samples, runs, r + 1); i < end; i++) {
+        body.accept(i);
+      }
+    });
+  }
+
+  /**
+   * A fixed number of runs, not one per core: the order in which runs' sums add up, and so the
+   * last bits of the moments and gradients, is then the same on every machine.
+   */
+  private static int runs(int samples) {
+    return Math.max(1, Math.min(samples, RUNS));
+  }
+
+  private static int first(int samples, int runs, int run) {
+    return (int) ((long) samples * run / runs);
+  }
+}
