@@ -1,6 +1,5 @@
 package org.relief.model.net;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
@@ -105,18 +104,8 @@ final class ResidualAddReluVertex extends BaseGraphVertex {
     return "ResidualAddReluVertex(id=" + vertexIndex + ",name=\"" + vertexName + "\")";
   }
 
-  /** {@code out = max(0, a + b)}, elementwise over float c-order batches. */
+  /** {@code out = max(0, a + b)}, elementwise over float c-order batches ({@link ElementwisePasses}). */
   static void addAndRectify(INDArray a, INDArray b, INDArray out) {
-    FloatBuffer as = ChannelPlanes.of(a).values();
-    FloatBuffer bs = ChannelPlanes.of(b).values();
-    FloatBuffer to = ChannelPlanes.target(out).values();
-    ValueBlocks.forEach(out.length(), (from, count, x, y) -> {
-      as.get(from, x, 0, count);
-      bs.get(from, y, 0, count);
-      for (int i = 0; i < count; i++) {
-        x[i] = Math.max(0f, x[i] + y[i]);
-      }
-      to.put(from, x, 0, count);
-    });
+    ElementwisePasses.fastest().addAndRectify(a, b, out);
   }
 }

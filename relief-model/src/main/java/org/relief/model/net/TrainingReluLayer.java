@@ -1,6 +1,5 @@
 package org.relief.model.net;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -22,6 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class TrainingReluLayer extends ActivationLayer {
   private static final long serialVersionUID = 1L;
+  private static final ElementwisePasses PASSES = ElementwisePasses.fastest();
 
   TrainingReluLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -53,24 +53,8 @@ final class TrainingReluLayer extends ActivationLayer {
     return new Pair<>(new DefaultGradient(), inputGrad);
   }
 
-  /**
-   * {@code out = values ⊙ [z > 0]} elementwise, with {@code values = z} when null (ReLU itself).
-   * {@code out} is a fresh float c-order array of z's shape.
-   */
+  /** {@link ElementwisePasses#gate}, on the fastest passes this JVM has. */
   static void gate(INDArray z, INDArray values, INDArray out) {
-    FloatBuffer pre = ChannelPlanes.of(z).values();
-    FloatBuffer in = values == null ? pre : ChannelPlanes.of(values).values();
-    FloatBuffer to = ChannelPlanes.target(out).values();
-    ValueBlocks.forEach(out.length(), (from, count, zs, vs) -> {
-      pre.get(from, zs, 0, count);
-      float[] gated = values == null ? zs : vs;
-      if (values != null) {
-        in.get(from, vs, 0, count);
-      }
-      for (int i = 0; i < count; i++) {
-        gated[i] = ReluGate.ifPositive(gated[i], zs[i]);
-      }
-      to.put(from, gated, 0, count);
-    });
+    PASSES.gate(z, values, out);
   }
 }
