@@ -61,6 +61,14 @@ public final class PassWorkspace {
     return mgr;
   }
 
+  /**
+   * Whether {@code mgr} is a pass's {@link #manager()}: its activations all stay in the pass
+   * workspace until the pass closes, so a layer may hand on its input instead of copying it.
+   */
+  static boolean holdsEveryActivation(LayerWorkspaceMgr mgr) {
+    return ACTIVATIONS.equals(mgr.getWorkspaceName(ArrayType.ACTIVATIONS));
+  }
+
   /** Frees this thread's pass workspaces, if it has any; the next pass on the thread allocates them again. */
   public static void release() {
     for (String id : IDS) {

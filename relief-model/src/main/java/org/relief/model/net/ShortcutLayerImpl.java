@@ -22,7 +22,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * pass (JFR), and after the first pruning step every option-A block has closed gates (its
  * zero-padded channels), which ND4J zeroed one strided channel view at a time: ResNet-20's two
  * option-A shortcuts took 18.6 ms forward and backward at batch 120, now 5.7 (best of 60,
- * BENCHMARKS.md). An identity shortcut with open gates stays ND4J's copy, which is faster.
+ * BENCHMARKS.md). An identity shortcut with open gates hands its input on where every activation
+ * outlives the pass (training, a pruning step's {@link ForwardPass}); elsewhere (DL4J's {@code
+ * output}, whose workspaces are reused layer by layer) it stays ND4J's copy, which is faster.
  */
 final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
 
@@ -53,9 +55,10 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     long h = c.outputSize(input.size(2));
     long w = c.outputSize(input.size(3));
     float[] gates = gates();
-    if (isIdentity(c, gates) && training) {
-      // the block input itself: in training every activation lives in one workspace, and the
-      // shortcut's consumer (the block's add) only reads it
+    if (isIdentity(c, gates) && (training || PassWorkspace.holdsEveryActivation(mgr))) {
+      // the block input itself: in training, and in a pruning step's forward pass, every
+      // activation lives in one workspace until the pass ends, and the shortcut's readers (the
+      // block's add, the residual statistics) only read it
       return mgr.leverageTo(ArrayType.ACTIVATIONS, input);
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, c.getChannelsOut(), h, w}, 'c');

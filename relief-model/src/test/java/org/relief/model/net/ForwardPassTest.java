@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -41,6 +42,38 @@ class ForwardPassTest {
       }
       assertEquals(x, pass.get(names.get(0)).input(), "the first layer sees the batch");
     }
+  }
+
+  /**
+   * An identity shortcut hands the block input on rather than copying it: in a pass every
+   * activation stays in the pass workspace until the pass closes (a block's first convolution
+   * reads the block input, so its input is what the shortcut carries).
+   */
+  @Test
+  void identityShortcutsHandTheBlockInputOnInAPass() {
+    NetworkSpec spec = spec("resnet20");
+    ReliefNetwork net = spec.build();
+    INDArray x = Nd4j.rand(DataType.FLOAT, spec.batchShape(3));
+    List<PrunableLayer> layers = net.topology().layers().stream().filter(l -> !l.logits()).toList();
+    int identities = 0;
+    try (ForwardPass pass = net.forward(x, layers.stream().map(PrunableLayer::name).toList())) {
+      for (int i = 1; i < layers.size(); i++) {
+        if (!layers.get(i).hasResidual()) {
+          continue;
+        }
+        INDArray blockInput = pass.get(layers.get(i - 1).name()).input();
+        INDArray shortcut = pass.get(layers.get(i).name()).shortcut();
+        boolean identity = Arrays.equals(blockInput.shape(), shortcut.shape());
+        assertEquals(identity, sameMemory(blockInput, shortcut), layers.get(i).name()
+            + (identity ? ": an identity shortcut is the block input itself" : ": a downsampling shortcut is new memory"));
+        identities += identity ? 1 : 0;
+      }
+    }
+    assertEquals(7, identities, "ResNet-20: 9 blocks, 2 of them downsampling");
+  }
+
+  private static boolean sameMemory(INDArray a, INDArray b) {
+    return a.data().address() == b.data().address() && a.offset() == b.offset();
   }
 
   @Test
