@@ -12,7 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * A float batch {@code [n, C, ...]} (NCHW, or {@code [n, C]}) as its native buffer, read and
  * written one (sample, channel) plane at a time: how the training layers' Java kernels
  * ({@link ChannelMoments}, {@link BatchNormBackward}, {@link FilterMajorDelta}) walk a batch,
- * channels in parallel, each channel's n planes in turn.
+ * channels in parallel, each channel's n planes in turn. The Vector API kernels load and store
+ * the same buffer in place through {@link #bytes} ({@link VectorBatchNormPasses},
+ * {@link VectorElementwisePasses}).
  */
 record ChannelPlanes(FloatBuffer values, ByteBuffer bytes, int samples, int channels, int plane) {
 

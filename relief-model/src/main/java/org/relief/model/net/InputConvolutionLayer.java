@@ -50,7 +50,7 @@ final class InputConvolutionLayer extends TrainingConvolutionLayer {
       INDArray delta = packedFloat(epsilon);
       if (relu) { // δ = ε ⊙ [z > 0]
         INDArray gated = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, z.shape(), 'c');
-        TrainingReluLayer.gate(z, delta, gated);
+        ElementwisePasses.fastest().gate(z, delta, gated);
         delta = gated;
       }
       return new Pair<>(weightGradients(p, packedFloat(input), delta, false), null); // no gradient for the network's input

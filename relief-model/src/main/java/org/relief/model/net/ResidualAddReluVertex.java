@@ -50,7 +50,7 @@ final class ResidualAddReluVertex extends BaseGraphVertex {
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, inputs[0].shape(), 'c');
     if (dataType == DataType.FLOAT && inputs[0].dataType() == DataType.FLOAT && inputs[1].dataType() == DataType.FLOAT) {
-      addAndRectify(inputs[0], inputs[1], out);
+      ElementwisePasses.fastest().addAndRectify(inputs[0], inputs[1], out);
     } else {
       Transforms.relu(out.assign(inputs[0]).addi(inputs[1].castTo(dataType)), false);
     }
@@ -65,7 +65,7 @@ final class ResidualAddReluVertex extends BaseGraphVertex {
     }
     INDArray gated = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
     if (output.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT) {
-      TrainingReluLayer.gate(output, epsilon, gated);
+      ElementwisePasses.fastest().gate(output, epsilon, gated);
     } else {
       gated.assign(epsilon.mul(output.gt(0).castTo(epsilon.dataType())));
     }
@@ -102,10 +102,5 @@ final class ResidualAddReluVertex extends BaseGraphVertex {
   @Override
   public String toString() {
     return "ResidualAddReluVertex(id=" + vertexIndex + ",name=\"" + vertexName + "\")";
-  }
-
-  /** {@code out = max(0, a + b)}, elementwise over float c-order batches ({@link ElementwisePasses}). */
-  static void addAndRectify(INDArray a, INDArray b, INDArray out) {
-    ElementwisePasses.fastest().addAndRectify(a, b, out);
   }
 }

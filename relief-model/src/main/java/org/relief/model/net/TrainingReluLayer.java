@@ -34,7 +34,7 @@ final class TrainingReluLayer extends ActivationLayer {
       return super.activate(training, mgr);
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
-    gate(input, null, out);
+    PASSES.gate(input, null, out);
     return out;
   }
 
@@ -49,12 +49,7 @@ final class TrainingReluLayer extends ActivationLayer {
           + " for an input of shape " + Arrays.toString(input.shape()));
     }
     INDArray inputGrad = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-    gate(input, epsilon, inputGrad);
+    PASSES.gate(input, epsilon, inputGrad);
     return new Pair<>(new DefaultGradient(), inputGrad);
-  }
-
-  /** {@link ElementwisePasses#gate}, on the fastest passes this JVM has. */
-  static void gate(INDArray z, INDArray values, INDArray out) {
-    PASSES.gate(z, values, out);
   }
 }

@@ -4,9 +4,9 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
- * How the elementwise training kernels ({@link TrainingReluLayer}, {@link ResidualAddReluVertex})
- * walk a float batch: its values in blocks small enough that two blocks of a task stay in L1,
- * a few contiguous runs of blocks per core, in parallel.
+ * How the plain-Java elementwise training passes ({@link ScalarElementwisePasses}) walk a float
+ * batch: its values in blocks small enough that two blocks of a task stay in L1, a few
+ * contiguous runs of blocks per core, in parallel.
  */
 final class ValueBlocks {
   /** Floats per block. */

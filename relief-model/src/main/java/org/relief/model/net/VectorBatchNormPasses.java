@@ -39,9 +39,10 @@ final class VectorBatchNormPasses implements BatchNormPasses {
       return narrow.moments(x);
     }
     int channels = xs.channels();
+    // Σ x and Σ x·x: the backward pass's sums with dy = x, ungated
     double[] sums = sumPerChannel(xs, (run, sample) -> {
       for (int ch = 0; ch < channels; ch++) {
-        addSquares(xs.bytes(), xs.byteOffset(sample, ch), xs.plane(), run, 2 * ch);
+        addProductSums(xs.bytes(), xs.bytes(), xs.byteOffset(sample, ch), xs.plane(), false, 0f, 0f, 0f, run, 2 * ch);
       }
     });
     double count = (double) xs.samples() * xs.plane();
@@ -98,7 +99,7 @@ final class VectorBatchNormPasses implements BatchNormPasses {
     float[] scales = scales(g, variance, eps);
     double[] sums = sumPerChannel(xs, (run, sample) -> {
       for (int ch = 0; ch < channels; ch++) {
-        addGradientSums(xs.bytes(), dys.bytes(), xs.byteOffset(sample, ch), xs.plane(), rectify, mean[ch], scales[ch],
+        addProductSums(xs.bytes(), dys.bytes(), xs.byteOffset(sample, ch), xs.plane(), rectify, mean[ch], scales[ch],
             shifts[ch], run, 2 * ch);
       }
     });
@@ -123,37 +124,6 @@ final class VectorBatchNormPasses implements BatchNormPasses {
     dBeta.assign(Nd4j.createFromArray(dBetas).reshape(dBeta.shape()));
   }
 
-  /** run[at] += Σ x, run[at + 1] += Σ x² over one plane. */
-  private static void addSquares(ByteBuffer xs, int from, int plane, double[] run, int at) {
-    FloatVector s0 = FloatVector.zero(S);
-    FloatVector s1 = FloatVector.zero(S);
-    FloatVector q0 = FloatVector.zero(S);
-    FloatVector q1 = FloatVector.zero(S);
-    int p = 0;
-    for (; p + 2 * V <= plane; p += 2 * V) {
-      FloatVector x0 = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER);
-      FloatVector x1 = FloatVector.fromByteBuffer(S, xs, from + 4 * (p + V), ORDER);
-      s0 = s0.add(x0);
-      s1 = s1.add(x1);
-      q0 = x0.fma(x0, q0);
-      q1 = x1.fma(x1, q1);
-    }
-    for (; p + V <= plane; p += V) {
-      FloatVector x0 = FloatVector.fromByteBuffer(S, xs, from + 4 * p, ORDER);
-      s0 = s0.add(x0);
-      q0 = x0.fma(x0, q0);
-    }
-    double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
-    double q = q0.add(q1).reduceLanes(VectorOperators.ADD);
-    for (; p < plane; p++) {
-      double v = xs.getFloat(from + 4 * p);
-      s += v;
-      q += v * v;
-    }
-    run[at] += s;
-    run[at + 1] += q;
-  }
-
   /** One plane of y = (x − μ)·scale + β (ReLU(y) with {@code rectify}), the scalar pass's float expression. */
   private static void normalise(ByteBuffer xs, ByteBuffer ys, int from, int plane, float mean, float scale, float shift,
       boolean rectify) {
@@ -171,9 +141,9 @@ final class VectorBatchNormPasses implements BatchNormPasses {
 
   /**
    * run[at] += Σ dy, run[at + 1] += Σ dy·x over one plane, dy gated by [y &gt; 0] with {@code
-   * rectify} (y recomputed from x as the forward pass computed it).
+   * rectify} (y recomputed from x as the forward pass computed it). With dy = x: Σ x and Σ x².
    */
-  private static void addGradientSums(ByteBuffer xs, ByteBuffer dys, int from, int plane, boolean rectify, float mean,
+  private static void addProductSums(ByteBuffer xs, ByteBuffer dys, int from, int plane, boolean rectify, float mean,
       float scale, float shift, double[] run, int at) {
     FloatVector zero = FloatVector.zero(S);
     FloatVector s0 = zero;
@@ -216,7 +186,7 @@ final class VectorBatchNormPasses implements BatchNormPasses {
     run[at + 1] += q;
   }
 
-  /** One plane of dx = a·dy + b·x + c, dy gated as in {@link #addGradientSums}. */
+  /** One plane of dx = a·dy + b·x + c, dy gated as in {@link #addProductSums}. */
   private static void writeGradient(ByteBuffer xs, ByteBuffer dys, ByteBuffer dxs, int from, int plane,
       boolean rectify, float mean, float scale, float shift, float a, float b, float c) {
     FloatVector zero = FloatVector.zero(S);
