@@ -2,6 +2,7 @@ package org.relief.model.net;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
@@ -83,8 +84,8 @@ final class VectorBatchNormPasses implements BatchNormPasses {
     ChannelPlanes xs = ChannelPlanes.of(x);
     ChannelPlanes dys = ChannelPlanes.of(dy);
     ChannelPlanes dxs = ChannelPlanes.target(dx);
-    if (dx.length() != x.length()) {
-      throw new IllegalArgumentException("dx must be a fresh c-order array of x's shape");
+    if (dx.length() != x.length() || !Arrays.equals(dy.shape(), x.shape())) {
+      throw new IllegalArgumentException("dy must have x's shape, and dx must be a fresh c-order array of it");
     }
     if (xs.plane() < V) {
       narrow.backward(x, dy, moments, gamma, beta, eps, dx, dGamma, dBeta);

@@ -3,6 +3,7 @@ package org.relief.model.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,16 @@ class BatchNormPassesTest {
       assertEquals(0.0, worst(v.dGamma(), s.dGamma()), 1e-5, "dγ, rectify " + rectify);
       assertEquals(0.0, worst(v.dBeta(), s.dBeta()), 1e-5, "dβ, rectify " + rectify);
     }
+  }
+
+  @Test
+  void aGradientOfAnotherShapeIsRefused() {
+    INDArray x = Nd4j.rand(DataType.FLOAT, 2, 16, 4, 4);
+    INDArray dy = Nd4j.rand(DataType.FLOAT, 2, 16, 2, 8); // as many values, other maps
+    INDArray gamma = Nd4j.ones(DataType.FLOAT, 1, 16);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> backward(vector, x, dy, vector.moments(x), gamma, null, x.shape()));
+    assertEquals("dy must have x's shape, and dx must be a fresh c-order array of it", e.getMessage());
   }
 
   private record Gradient(INDArray dx, INDArray dGamma, INDArray dBeta) {}
