@@ -13,12 +13,16 @@ import org.relief.model.net.PrunableLayer;
 interface SquaredNormTerms {
 
   /**
-   * Patch Gram matrices ({@link PatchGrams}, k²(k² + 1)/2 terms: 45 for 3×3 kernels) unless the
-   * input map has fewer pixels than the kernel has weights; then pixel pairs ({@link
-   * PixelPairs}, hw(hw + 1)/2 terms: 10 for VGG's 2×2 maps).
+   * Patch Gram matrices (k²(k² + 1)/2 terms: 45 for 3×3 kernels) unless the input map has fewer
+   * pixels than the kernel has weights; then pixel pairs ({@link PixelPairs}, hw(hw + 1)/2 terms:
+   * 10 for VGG's 2×2 maps). The Grams of 3×3 convolutions of stride 1 come from shifted products
+   * ({@link ShiftGrams}), the others' from patches ({@link PatchGrams}).
    */
   static SquaredNormTerms of(PrunableLayer layer) {
-    return layer.inH() * layer.inW() < layer.weightsPerConnection() ? new PixelPairs(layer) : new PatchGrams(layer);
+    if (layer.inH() * layer.inW() < layer.weightsPerConnection()) {
+      return new PixelPairs(layer);
+    }
+    return ShiftGrams.covers(layer) ? new ShiftGrams(layer) : new PatchGrams(layer);
   }
 
   /** Terms per (filter, channel, sample). */

@@ -1,0 +1,62 @@
+package org.relief.model.prune;
+
+import java.util.Arrays;
+
+/** {@link ShiftSums} in plain Java, lane by lane with {@link Math#fma}: the same bits as the Vector API kernel. */
+final class ScalarShiftSums implements ShiftSums {
+  private static final int SHIFTS = ShiftGrams.SHIFTS.length;
+
+  @Override
+  public void blockSums(float[] map, int mapCols, ShiftGrams.Axis rows, ShiftGrams.Axis cols, int[] offsets,
+      float[] out) {
+    float[] acc = new float[SHIFTS * LANES];
+    int at = 0;
+    for (int i = 0; i < rows.count(); i++) {
+      for (int j = 0; j < cols.count(); j++) {
+        Arrays.fill(acc, 0f);
+        for (int r = rows.start()[i]; r < rows.end()[i]; r += rows.stride()) {
+          for (int c = cols.start()[j]; c < cols.end()[j]; c += cols.stride()) {
+            int p = (r * mapCols + c + 2) * LANES;
+            for (int s = 0; s < SHIFTS; s++) {
+              int q = p + offsets[s];
+              for (int l = 0; l < LANES; l++) {
+                acc[s * LANES + l] = Math.fma(map[p + l], map[q + l], acc[s * LANES + l]);
+              }
+            }
+          }
+        }
+        System.arraycopy(acc, 0, out, at, acc.length);
+        at += acc.length;
+      }
+    }
+  }
+
+  @Override
+  public void addPieces(float[] pieceSums, int[] shift, float[] fold, int[][] pieces, float[][] terms, int block) {
+    for (int q = 0; q < shift.length; q++) {
+      float[] g = terms[q];
+      Arrays.fill(g, block, block + LANES, 0f);
+      for (int piece : pieces[q]) {
+        int at = (piece * SHIFTS + shift[q]) * LANES;
+        for (int l = 0; l < LANES; l++) {
+          g[block + l] += pieceSums[at + l];
+        }
+      }
+      for (int l = 0; l < LANES; l++) {
+        g[block + l] *= fold[q];
+      }
+    }
+  }
+
+  @Override
+  public void load(float[] planes, int count, int inH, int inW, int mapCols, float[] map) {
+    int plane = inH * inW;
+    for (int k = 0; k < count; k++) {
+      for (int r = 0; r < inH; r++) {
+        for (int c = 0, to = (r * mapCols + 2) * LANES + k, from = k * plane + r * inW; c < inW; c++) {
+          map[to + c * LANES] = Math.abs(planes[from + c]);
+        }
+      }
+    }
+  }
+}
