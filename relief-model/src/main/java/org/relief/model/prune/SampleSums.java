@@ -1,5 +1,7 @@
 package org.relief.model.prune;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,11 +33,10 @@ final class SampleSums {
       }
       return;
     }
-    addRows(contiguous(a), n, width, acc, (row, sums) -> {
-      for (int v = 0; v < row.length; v++) { // a loop the JIT vectorises
-        sums[v] += Math.abs(row[v]);
-      }
-    });
+    ByteBuffer data = packed(a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT)).data().asNio().duplicate()
+        .order(ByteOrder.nativeOrder());
+    AbsoluteSums kernel = AbsoluteSums.fastest();
+    inChunks(n, acc, (from, to, sums) -> kernel.addRows(data, from, to, width, sums));
   }
 
   /**
@@ -83,28 +84,22 @@ final class SampleSums {
     }
   }
 
-  /** What one sample's row adds to a chunk's sums. */
-  private interface RowSum {
-    void add(float[] row, double[] sums);
+  /** What rows [from, to) of a batch add to a chunk's sums. */
+  private interface ChunkSum {
+    void add(int from, int to, double[] sums);
   }
 
   /**
-   * Rows of {@code rowLength} values, bulk-copied from {@code data}, added into sums of {@code
-   * acc.length}: a fixed number of row chunks in parallel, each into sums of its own, then added
-   * to {@code acc} in chunk order, so the result does not depend on how many threads ran.
+   * The n rows of a batch added into sums of {@code acc.length}: a fixed number of row chunks in
+   * parallel, each into sums of its own, then added to {@code acc} in chunk order, so the result
+   * does not depend on how many threads ran.
    */
-  private static void addRows(FloatBuffer data, int n, int rowLength, double[] acc, RowSum rowSum) {
+  private static void inChunks(int n, double[] acc, ChunkSum chunkSum) {
     int chunks = Math.min(CHUNKS, n);
     double[][] partial = new double[chunks][];
     java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
       double[] sums = new double[acc.length];
-      float[] row = new float[rowLength];
-      FloatBuffer view = data.duplicate();
-      for (int r = n * c / chunks; r < n * (c + 1) / chunks; r++) {
-        view.position(r * rowLength);
-        view.get(row);
-        rowSum.add(row, sums);
-      }
+      chunkSum.add(n * c / chunks, n * (c + 1) / chunks, sums);
       partial[c] = sums;
     });
     for (double[] sums : partial) {

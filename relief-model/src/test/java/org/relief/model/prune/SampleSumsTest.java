@@ -1,7 +1,11 @@
 package org.relief.model.prune;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -45,6 +49,36 @@ class SampleSumsTest {
     double[] sums = new double[8];
     SampleSums.addAbs(doubles, sums);
     assertArrayEquals(new double[] {0, 0, 1, 0, 0, 3, 0, 2.5 + 1e-300}, sums);
+  }
+
+  /** Σ_n |x| per value, in double, whichever kernel adds the rows: the same bits, and the JVM's choice is the Vector API's. */
+  @Test
+  void absoluteSumsAreTheSameBitsOnEitherKernel() {
+    assertInstanceOf(VectorAbsoluteSums.class, AbsoluteSums.fastest());
+    int n = 7;
+    int width = 3 * 37; // not a multiple of a vector: a tail of plain-Java adds
+    java.util.Random random = new java.util.Random(5);
+    float[] values = new float[n * width];
+    for (int v = 0; v < values.length; v++) {
+      values[v] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(9) - 4));
+    }
+    INDArray batch = Nd4j.create(values, new long[] {n, 3, 37});
+    ByteBuffer data = batch.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+    double[] scalar = new double[width];
+    double[] vector = new double[width];
+    new ScalarAbsoluteSums().addRows(data, 0, n, width, scalar);
+    AbsoluteSums.fastest().addRows(data, 0, n, width, vector);
+    assertArrayEquals(scalar, vector, 0.0);
+
+    double[] expected = new double[width];
+    for (int r = 0; r < n; r++) {
+      for (int v = 0; v < width; v++) {
+        expected[v] += Math.abs(values[r * width + v]);
+      }
+    }
+    double[] viaBatch = new double[width];
+    SampleSums.addAbs(batch, viaBatch); // four chunks of rows, added in chunk order
+    assertArrayEquals(expected, viaBatch, 1e-12);
   }
 
   @Test
