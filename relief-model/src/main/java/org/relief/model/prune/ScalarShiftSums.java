@@ -14,19 +14,30 @@ final class ScalarShiftSums implements ShiftSums {
     for (int i = 0; i < rows.count(); i++) {
       for (int j = 0; j < cols.count(); j++) {
         Arrays.fill(acc, 0f);
-        for (int r = rows.start()[i]; r < rows.end()[i]; r += rows.stride()) {
-          for (int c = cols.start()[j]; c < cols.end()[j]; c += cols.stride()) {
-            int p = (r * mapCols + c + 2) * LANES;
-            for (int s = 0; s < SHIFTS; s++) {
-              int q = p + offsets[s];
-              for (int l = 0; l < LANES; l++) {
-                acc[s * LANES + l] = Math.fma(map[p + l], map[q + l], acc[s * LANES + l]);
-              }
-            }
+        int rowCount = ShiftSums.count(rows, i);
+        int colCount = ShiftSums.count(cols, j);
+        // ShiftSums' order: an odd last column of consecutive ones after the others.
+        int leading = cols.stride() == 1 && colCount >= 2 ? colCount - colCount % 2 : colCount;
+        for (int r = 0; r < rowCount; r++) {
+          for (int c = 0; c < leading; c++) {
+            addPixel(map, mapCols, rows.start()[i] + r * rows.stride(), cols.start()[j] + c * cols.stride(), offsets, acc);
           }
+        }
+        for (int r = 0; r < rowCount && leading < colCount; r++) {
+          addPixel(map, mapCols, rows.start()[i] + r * rows.stride(), cols.start()[j] + leading, offsets, acc);
         }
         System.arraycopy(acc, 0, out, at, acc.length);
         at += acc.length;
+      }
+    }
+  }
+
+  private static void addPixel(float[] map, int mapCols, int r, int c, int[] offsets, float[] acc) {
+    int p = (r * mapCols + c + 2) * LANES;
+    for (int s = 0; s < SHIFTS; s++) {
+      int q = p + offsets[s];
+      for (int l = 0; l < LANES; l++) {
+        acc[s * LANES + l] = Math.fma(map[p + l], map[q + l], acc[s * LANES + l]);
       }
     }
   }

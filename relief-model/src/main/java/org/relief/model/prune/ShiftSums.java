@@ -10,7 +10,9 @@ import org.relief.model.VectorApi;
  *
  * <p>Two implementations with bitwise-equal results, so masks do not depend on how a JVM was
  * started: in each lane, each sum is the chain of fused multiply-adds over the rectangle's
- * pixels in row-major order, starting from zero. {@link VectorShiftSums} holds the 13 sums of a
+ * pixels starting from zero, in row-major order, except that where the columns are consecutive
+ * (stride 1) and there are at least two, an odd last column comes after all the others, top to
+ * bottom (the Vector API kernel takes pixels two at a time along a row). {@link VectorShiftSums} holds the 13 sums of a
  * vector of lanes in registers (JDK's Vector API); {@link ScalarShiftSums} is plain Java.
  */
 interface ShiftSums {
@@ -36,6 +38,11 @@ interface ShiftSums {
    * c < W; the border is not written. Lanes past {@code count} get some sample's values.
    */
   void load(float[] planes, int count, int inH, int inW, int mapCols, float[] map);
+
+  /** How many coordinates segment i of {@code axis} holds. */
+  static int count(ShiftGrams.Axis axis, int i) {
+    return (axis.end()[i] - axis.start()[i] + axis.stride() - 1) / axis.stride();
+  }
 
   /** The Vector API kernel where the JVM has it, else the plain-Java one. */
   static ShiftSums fastest() {

@@ -26,6 +26,7 @@ class SquaredNormTermsTest {
       "3, 1, 1, 3, ShiftGrams", // as many pixels as weights: the Gram form is no longer
       "3, 1, 1, 4, ShiftGrams", // VGG's 4×4 convolutions
       "3, 1, 1, 32, ShiftGrams", // ResNet's first stage
+      "3, 1, 1, 9, ShiftGrams", // an inner piece of odd width: pixel pairs, then its last column
       "3, 1, 0, 5, ShiftGrams",
       "3, 1, 2, 4, ShiftGrams", // wider than the kernel: kernel rows that see the map's far edge only
       "3, 2, 1, 8, ShiftGrams", // ResNet's downsampling convolutions
@@ -79,7 +80,7 @@ class SquaredNormTermsTest {
 
   /** Shifted-product Grams on either kernel, bit for bit, so a JVM without the Vector API selects the same masks. */
   @ParameterizedTest(name = "{0}x{0} map, pad {1}, stride {2}")
-  @CsvSource({"32, 1, 1", "8, 1, 1", "5, 0, 1", "3, 2, 1", "32, 1, 2", "7, 1, 3"})
+  @CsvSource({"32, 1, 1", "9, 1, 1", "8, 1, 1", "5, 0, 1", "3, 2, 1", "32, 1, 2", "7, 1, 3"})
   void shiftGramsAreTheSameOnEitherKernel(int size, int pad, int stride) {
     PrunableLayer layer = TinyLayers.conv("c", 1, 1, 3, stride, pad, size);
     int plane = size * size;
