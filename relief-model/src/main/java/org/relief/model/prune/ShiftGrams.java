@@ -10,18 +10,18 @@ import java.util.TreeSet;
 import org.relief.model.net.PrunableLayer;
 
 /**
- * The folded patch Gram matrices of {@link PatchGrams}, for 3×3 convolutions of stride 1, from
- * sums of shifted products instead of patches. With stride 1 the entry for kernel positions
- * a = (u, v) and a' = (u + du, v + dv) is G_aa' = Σ_{(r, c) ∈ R_u × C_v} x(r, c)·x(r + du,
- * c + dv): the sum of one shift's products over a rectangle of the map (R_u: the rows that
- * kernel row u sees, [u − pad, u − pad + outH) within the map; C_v likewise), with x zero off the
- * map. The 45 entries share 13 shifts, and the rectangles of different (u, v) differ only in
- * their first and last rows and columns. So the map is cut at every rectangle edge into row
- * segments × column segments (3 × 3 for padding 1: an edge row, the inner rows, the other edge
- * row), {@link ShiftSums} sums each shift's products over each piece once, and each entry adds
- * its pieces. That is 13 multiply-adds per pixel, from registers, where {@link PatchGrams} spends
- * ~13 multiply-adds that each load and store an accumulator (measured: ~8× faster on ResNet-20's
- * layers, docs/BENCHMARKS.md).
+ * The folded patch Gram matrices of {@link PatchGrams} for 3×3 convolutions, from sums of shifted
+ * products instead of patches. The entry for kernel positions a = (u, v) and a' = (u + du,
+ * v + dv) is G_aa' = Σ_{(r, c) ∈ R_u × C_v} x(r, c)·x(r + du, c + dv): the sum of one shift's
+ * products over the pixels R_u × C_v of the map (R_u: the rows kernel row u sees, u − pad + S·m
+ * for m < outH, within the map; C_v likewise), with x zero off the map. The 45 entries share 13
+ * shifts, and the pixel sets of different (u, v) differ only in their first and last rows and
+ * columns (and, with stride S > 1, in their phase mod S). So the map is cut into pieces along
+ * those edges ({@link Axis}: 3 × 3 pieces for stride 1 and padding 1: an edge row, the inner
+ * rows, the other edge row, and likewise for columns), {@link ShiftSums} sums each shift's
+ * products over each piece once, and each entry adds its pieces. That is 13 multiply-adds per
+ * pixel, from registers, where {@link PatchGrams} spends ~13 that each load and store an
+ * accumulator (measured in docs/BENCHMARKS.md, "Frobenius Grams from shifted products").
  *
  * <p>Samples sit in lanes, {@value ShiftSums#LANES} to a map block, each pixel's lanes
  * consecutive. The map keeps a zero border of two columns either side and two rows below, so a
