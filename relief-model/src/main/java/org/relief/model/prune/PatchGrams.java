@@ -116,6 +116,11 @@ final class PatchGrams implements SquaredNormTerms {
   /** |K|_a·|K|_a' for the pairs a ≤ a', in the order of the folded Gram entries. */
   @Override
   public void kernelTerms(float[] weights, int from, float[] out, int at) {
+    pairProducts(weights, from, kernelSize, out, at);
+  }
+
+  /** |K|_a·|K|_a' for the pairs a ≤ a' of a kernel of {@code kernelSize} weights, a = 0..k²−1, a' = a..k²−1. */
+  static void pairProducts(float[] weights, int from, int kernelSize, float[] out, int at) {
     for (int a = 0; a < kernelSize; a++) {
       float ka = Math.abs(weights[from + a]);
       for (int a2 = a; a2 < kernelSize; a2++) {

@@ -109,12 +109,7 @@ final class ShiftGrams implements SquaredNormTerms {
   /** |K|_a·|K|_a' for the pairs a ≤ a': the same kernel-side factors as {@link PatchGrams}'. */
   @Override
   public void kernelTerms(float[] weights, int from, float[] out, int at) {
-    for (int a = 0; a < K * K; a++) {
-      float ka = Math.abs(weights[from + a]);
-      for (int a2 = a; a2 < K * K; a2++) {
-        out[at++] = ka * Math.abs(weights[from + a2]);
-      }
-    }
+    PatchGrams.pairProducts(weights, from, K * K, out, at);
   }
 
   @Override
