@@ -14,9 +14,9 @@ import org.relief.model.net.PrunableLayer;
  * ‖|K_ji| ⋆ |x_ni|‖_F² = Σ_p (k_ji·x_nip)² = k_jiᵀ G_ni k_ji, G_ni the Gram matrix of the
  * patches ({@link ShiftGrams} for 3×3 kernels, {@link PatchGrams} for others). G is symmetric,
  * so k_jiᵀ G k_ji = Σ_{a≤a'} (|K|_a·|K|_a')·(folded G)_aa': 45 multiply-adds per filter,
- * channel and sample for 3×3 kernels, against k²·P for the correlation map itself. On maps with fewer pixels than the kernel has weights the same norm is
- * a quadratic form in the map instead ({@link PixelPairs}: 10 terms on 2×2 maps); {@link
- * SquaredNormTerms} picks.
+ * channel and sample for 3×3 kernels, against k²·P for the correlation map itself. On maps with
+ * fewer pixels than the kernel has weights the same norm is a quadratic form in the map instead
+ * ({@link PixelPairs}: 10 terms on 2×2 maps); {@link SquaredNormTerms} picks.
  *
  * <p>Channels run in parallel; within one, samples are processed {@value #LANES} at a time in
  * vector lanes, and the filters' sums of terms are a {@link NormKernel}'s. The kernel products
