@@ -14,8 +14,8 @@ final class ScalarShiftSums implements ShiftSums {
     for (int i = 0; i < rows.count(); i++) {
       for (int j = 0; j < cols.count(); j++) {
         Arrays.fill(acc, 0f);
-        int rowCount = ShiftSums.count(rows, i);
-        int colCount = ShiftSums.count(cols, j);
+        int rowCount = rows.length(i);
+        int colCount = cols.length(j);
         // ShiftSums' order: an odd last column of consecutive ones after the others.
         int leading = cols.stride() == 1 && colCount >= 2 ? colCount - colCount % 2 : colCount;
         for (int r = 0; r < rowCount; r++) {

@@ -164,6 +164,11 @@ final class ShiftGrams implements SquaredNormTerms {
       return start.length;
     }
 
+    /** How many coordinates segment i holds. */
+    int length(int i) {
+      return (end[i] - start[i] + stride - 1) / stride;
+    }
+
     /** The segments kernel row (column) u sees, in increasing order. */
     int[] segmentsOf(int u) {
       return segmentsOfKernelIndex[u];

@@ -39,11 +39,6 @@ interface ShiftSums {
    */
   void load(float[] planes, int count, int inH, int inW, int mapCols, float[] map);
 
-  /** How many coordinates segment i of {@code axis} holds. */
-  static int count(ShiftGrams.Axis axis, int i) {
-    return (axis.end()[i] - axis.start()[i] + axis.stride() - 1) / axis.stride();
-  }
-
   /** The Vector API kernel where the JVM has it, else the plain-Java one. */
   static ShiftSums fastest() {
     return Selection.FASTEST;

@@ -31,9 +31,9 @@ final class VectorShiftSums implements ShiftSums {
       float[] out) {
     int at = 0;
     for (int i = 0; i < rows.count(); i++) {
-      int rowCount = ShiftSums.count(rows, i);
+      int rowCount = rows.length(i);
       for (int j = 0; j < cols.count(); j++, at += 13 * LANES) {
-        int colCount = ShiftSums.count(cols, j);
+        int colCount = cols.length(j);
         int first = (rows.start()[i] * mapCols + cols.start()[j] + 2) * LANES;
         int rowPitch = rows.stride() * mapCols * LANES;
         for (int h = 0; h < LANES; h += V) {
