@@ -7,8 +7,11 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.relief.model.ReliefInputException;
+import org.relief.model.net.ActivationLayout;
+import org.relief.model.net.LaidOutBatchNorm;
 import org.relief.model.net.PrunableLayer;
 import org.relief.model.net.ReliefNetwork;
+import org.relief.model.net.TrainingConvolution;
 import org.relief.model.prune.NetworkMasks;
 
 /**
@@ -55,6 +58,7 @@ public final class ResNetCompactor {
       ((FeedForwardLayer) layerConf(vertices, prefix + "bn1")).setNIn(outs);
       ((FeedForwardLayer) layerConf(vertices, prefix + "bn1")).setNOut(outs);
       ((FeedForwardLayer) layerConf(vertices, prefix + "conv2")).setNIn(outs);
+      innerLayout(vertices, prefix, outs);
       // conv W [out, in, kh, kw]; biases and BatchNorm parameters per channel on the last axis
       int conv1 = CompactPlan.position(graph, prefix + "conv1");
       plan.keep(conv1, "W", 0, keep);
@@ -65,6 +69,22 @@ public final class ResNetCompactor {
       plan.keep(CompactPlan.position(graph, prefix + "conv2"), "W", 1, keep);
     }
     return plan;
+  }
+
+  /**
+   * In a network built to train, the block's inner activations (conv1's output, bn1, conv2's
+   * input) stay in oneDNN's channel blocks only if the channels left still fill whole blocks.
+   */
+  private static void innerLayout(Map<String, org.deeplearning4j.nn.conf.graph.GraphVertex> vertices, String prefix,
+      int channels) {
+    if (layerConf(vertices, prefix + "conv1") instanceof TrainingConvolution conv1
+        && layerConf(vertices, prefix + "bn1") instanceof LaidOutBatchNorm bn1
+        && layerConf(vertices, prefix + "conv2") instanceof TrainingConvolution conv2) {
+      ActivationLayout inner = conv1.getOutputLayout().forChannels(channels);
+      conv1.setOutputLayout(inner);
+      bn1.setLayout(inner);
+      conv2.setInputLayout(inner);
+    }
   }
 
   private static org.deeplearning4j.nn.conf.layers.Layer layerConf(

@@ -21,18 +21,18 @@ final class BatchNormBackward {
   private BatchNormBackward() {}
 
   /**
-   * Writes dx into {@code dx} (a fresh c-order array of x's shape) and dγ, dβ into {@code
+   * Writes dx into {@code dx} (a fresh c-order array of x's shape; x, dy and dx in {@code layout}) and dγ, dβ into {@code
    * dGamma}, {@code dBeta} (C values each); {@code moments} are those the forward pass used.
    * With {@code beta} (the forward pass's shift), the gradient of ReLU(BatchNorm(x)); null: of
    * BatchNorm(x).
    */
-  static void of(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, INDArray beta, double eps,
-      INDArray dx, INDArray dGamma, INDArray dBeta) {
+  static void of(INDArray x, INDArray dy, ActivationLayout layout, ChannelMoments.Moments moments, INDArray gamma,
+      INDArray beta, double eps, INDArray dx, INDArray dGamma, INDArray dBeta) {
     float[] mean = moments.means();
     float[] variance = moments.variances();
-    ChannelPlanes xs = ChannelPlanes.of(x);
-    ChannelPlanes dys = ChannelPlanes.of(dy);
-    ChannelPlanes dxs = ChannelPlanes.target(dx);
+    ChannelPlanes xs = ChannelPlanes.of(x, layout);
+    ChannelPlanes dys = ChannelPlanes.of(dy, layout);
+    ChannelPlanes dxs = ChannelPlanes.target(dx, layout);
     if (dx.length() != x.length()) {
       throw new IllegalArgumentException("dx must be a fresh c-order array of x's shape");
     }

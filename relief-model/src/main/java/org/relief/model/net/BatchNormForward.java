@@ -13,11 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class BatchNormForward {
   private BatchNormForward() {}
 
-  /** Writes y (ReLU(y) with {@code rectify}) into {@code out}, a fresh c-order float array of x's shape. */
-  static void of(INDArray x, float[] mean, float[] variance, float[] gamma, float[] beta, double eps, boolean rectify,
-      INDArray out) {
-    ChannelPlanes xs = ChannelPlanes.of(x);
-    ChannelPlanes ys = ChannelPlanes.target(out);
+  /** Writes y (ReLU(y) with {@code rectify}) into {@code out}, a fresh c-order float array of x's shape and layout. */
+  static void of(INDArray x, ActivationLayout layout, float[] mean, float[] variance, float[] gamma, float[] beta,
+      double eps, boolean rectify, INDArray out) {
+    ChannelPlanes xs = ChannelPlanes.of(x, layout);
+    ChannelPlanes ys = ChannelPlanes.target(out, layout);
     if (out.length() != x.length() || mean.length != xs.channels()) {
       throw new IllegalArgumentException("y must be a fresh c-order array of x's shape, with moments per channel");
     }

@@ -16,12 +16,17 @@ final class ChannelMoments {
   /** A batch's per-channel mean and population variance, as float. */
   record Moments(float[] means, float[] variances) {}
 
-  /** The moments of {@code x}'s channels. */
+  /** The moments of {@code x}'s channels ({@link ActivationLayout#PLANAR}). */
   static Moments of(INDArray x) {
+    return of(x, ActivationLayout.PLANAR);
+  }
+
+  /** The moments of {@code x}'s channels, {@code x} laid out as {@code layout}. */
+  static Moments of(INDArray x, ActivationLayout layout) {
     if (x.rank() != 2 && x.rank() != 4) {
       throw new IllegalArgumentException("channel moments need a [n, C] or [n, C, H, W] batch, got rank " + x.rank());
     }
-    ChannelPlanes planes = ChannelPlanes.of(x);
+    ChannelPlanes planes = ChannelPlanes.of(x, layout);
     int channels = planes.channels();
     double count = (double) planes.samples() * planes.plane();
     float[] means = new float[channels];

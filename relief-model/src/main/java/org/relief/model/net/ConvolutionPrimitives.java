@@ -22,6 +22,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nChw16c;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
@@ -56,8 +57,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * One convolution's oneDNN primitives for one input shape: forward, backward data (∂L/∂x) and
  * backward weights (∂L/∂W, ∂L/∂b), created once and reused every step. ND4J's arrays stay in
- * DL4J's layouts (NCHW activations, [F, C, kh, kw] kernels, c order) and are read and written in
- * place; oneDNN picks the algorithm ({@code convolution_auto}: Winograd where it pays; direct
+ * their layouts (activations NCHW or in channel blocks, {@link Shape#input}, {@link
+ * Shape#output}; [F, C, kh, kw] kernels, c order) and are read and written in place; oneDNN picks the algorithm ({@code convolution_auto}: Winograd where it pays; direct
  * on an image's few channels, {@link #algorithm}) and its own blocked layouts, and each operand
  * is reordered between the two only where they differ. A layout an earlier primitive of the same
  * step already produced is reused: the backward primitives read the kernels, and the weight
@@ -73,10 +74,10 @@ final class ConvolutionPrimitives implements AutoCloseable {
   /**
    * The shapes a set of primitives is made for (explicit padding; {@code padBottom},
    * {@code padRight} are what the output size leaves, which is less than the top/left padding
-   * for strided layers).
+   * for strided layers), and how the input and output activations (and their gradients) lie.
    */
   record Shape(long n, long channels, long h, long w, long filters, long kh, long kw, long strideH, long strideW,
-      long padTop, long padLeft, long outH, long outW, boolean bias) {
+      long padTop, long padLeft, long outH, long outW, boolean bias, ActivationLayout input, ActivationLayout output) {
     long padBottom() {
       return (outH - 1) * strideH + kh - h - padTop;
     }
@@ -223,8 +224,8 @@ final class ConvolutionPrimitives implements AutoCloseable {
   ConvolutionPrimitives(Shape s) {
     shape = s;
     cleanable = CLEANER.register(this, natives);
-    dnnl_memory_desc_t srcPlain = OneDnn.desc(new long[] {s.n(), s.channels(), s.h(), s.w()}, dnnl_nchw);
-    dnnl_memory_desc_t dstPlain = OneDnn.desc(new long[] {s.n(), s.filters(), s.outH(), s.outW()}, dnnl_nchw);
+    dnnl_memory_desc_t srcPlain = OneDnn.desc(new long[] {s.n(), s.channels(), s.h(), s.w()}, formatOf(s.input()));
+    dnnl_memory_desc_t dstPlain = OneDnn.desc(new long[] {s.n(), s.filters(), s.outH(), s.outW()}, formatOf(s.output()));
     dnnl_memory_desc_t weightsPlain = OneDnn.desc(new long[] {s.filters(), s.channels(), s.kh(), s.kw()}, dnnl_oihw);
     dnnl_memory_desc_t biasPlain = s.bias() ? OneDnn.desc(new long[] {s.filters()}, dnnl_x) : null;
     dnnl_memory_desc_t srcAny = OneDnn.desc(new long[] {s.n(), s.channels(), s.h(), s.w()}, dnnl_format_tag_any);
@@ -300,6 +301,11 @@ final class ConvolutionPrimitives implements AutoCloseable {
   private static int algorithm(Shape s) {
     return "direct".equals(System.getProperty(ALGORITHM_PROPERTY)) || s.channels() < WINOGRAD_MIN_CHANNELS
         ? dnnl_convolution_direct : dnnl_convolution_auto;
+  }
+
+  /** oneDNN's format tag for activations in {@code layout}. */
+  private static int formatOf(ActivationLayout layout) {
+    return layout == ActivationLayout.PLANAR ? dnnl_nchw : dnnl_nChw16c;
   }
 
   Shape shape() {

@@ -55,6 +55,7 @@ final class InputConvolutionLayer extends TrainingConvolutionLayer {
       }
       return new Pair<>(weightGradients(p, packedFloat(input), delta, false), null); // no gradient for the network's input
     }
+    requirePlanar();
     Gradient gradient = new DefaultGradient();
     INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [F, C, kh, kw], c order
     INDArray biasGrad = conf.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;

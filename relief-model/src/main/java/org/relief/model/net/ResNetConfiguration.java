@@ -42,7 +42,9 @@ final class ResNetConfiguration {
    * @param training the stem convolution as {@link InputConvolution}, the others as {@link
    *     TrainingConvolution}, each BatchNorm and the ReLU after it as one {@link
    *     TrainingBatchNormRelu}, each block's add and the ReLU after it as one {@link
-   *     ResidualAddRelu} (a network to train, not to save: same parameters, fewer vertices)
+   *     ResidualAddRelu} (a network to train, not to save: same parameters, fewer vertices), and
+   *     its activations from the stem's output to the pooling in oneDNN's channel blocks where
+   *     every width allows ({@link #trainingLayout})
    */
   static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2,
       boolean training) {
@@ -87,37 +89,43 @@ final class ResNetConfiguration {
   private static ComputationGraphConfiguration build(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater,
       double l2, boolean[] shortcutFirst) {
     boolean training = shortcutFirst != null;
+    ActivationLayout layout = training ? trainingLayout(widths) : ActivationLayout.PLANAR;
     ComputationGraphConfiguration.GraphBuilder g = Architecture.trainingDefaults(spec, updater, l2)
         .convolutionMode(ConvolutionMode.Truncate)
         .graphBuilder()
         .addInputs(INPUT)
         .setInputTypes(InputType.convolutional(spec.height(), spec.width(), spec.channels()));
     ConvolutionLayer stem = conv(spec.channels(), widths[0], 1);
-    g.addLayer("conv1", training ? InputConvolution.of(stem) : stem, INPUT);
-    String x = batchNormRelu(g, "bn1", "relu", "conv1", widths[0], training);
+    g.addLayer("conv1", training ? InputConvolution.of(stem).laidOut(ActivationLayout.PLANAR, layout) : stem, INPUT);
+    String x = batchNormRelu(g, "bn1", "relu", "conv1", widths[0], training, layout);
     int in = widths[0];
     int index = 0;
     for (int stage = 0; stage < blocks.length; stage++) {
       for (int b = 0; b < blocks[stage]; b++) {
         int stride = stage > 0 && b == 0 ? 2 : 1;
         x = block(g, "layer" + (stage + 1) + "." + b + ".", x, in, widths[stage], stride, training,
-            training && shortcutFirst[index]);
+            training && shortcutFirst[index], layout);
         in = widths[stage];
         index++;
       }
     }
-    g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+    g.addLayer("pool", layout == ActivationLayout.CHANNEL_BLOCKS ? new ChannelBlockAveragePooling()
+        : new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
     g.addLayer("linear", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(spec.classes())
         .activation(Activation.SOFTMAX).build(), "pool");
     return g.setOutputs("linear").build();
   }
 
-  /** @param shortcutFirst in the training form, the shortcut is added right before the first convolution, else right after */
+  /**
+   * @param shortcutFirst in the training form, the shortcut is added right before the first convolution, else right after
+   * @param layout how the training form's activations lie
+   */
   private static String block(ComputationGraphConfiguration.GraphBuilder g, String prefix, String x, int in, int planes,
-      int stride, boolean training, boolean shortcutFirst) {
+      int stride, boolean training, boolean shortcutFirst, ActivationLayout layout) {
     boolean optionA = stride != 1 || in != planes;
     ShortcutLayer shortcut = new ShortcutLayer(prefix + "shortcut", in, planes, optionA ? 2 : 1, optionA ? planes / 4 : 0);
-    ConvolutionLayer conv1 = trainingForm(conv(in, planes, stride), training);
+    shortcut.setLayout(layout);
+    ConvolutionLayer conv1 = trainingForm(conv(in, planes, stride), training, layout);
     if (training && shortcutFirst) {
       g.addLayer(prefix + "shortcut", shortcut, x);
     }
@@ -125,9 +133,10 @@ final class ResNetConfiguration {
     if (training && !shortcutFirst) {
       g.addLayer(prefix + "shortcut", shortcut, x);
     }
-    String h = batchNormRelu(g, prefix + "bn1", prefix + "relu1", prefix + "conv1", planes, training);
-    g.addLayer(prefix + "conv2", trainingForm(conv(planes, planes, 1), training), h);
-    g.addLayer(prefix + "bn2", batchNorm(planes), prefix + "conv2");
+    String h = batchNormRelu(g, prefix + "bn1", prefix + "relu1", prefix + "conv1", planes, training, layout);
+    g.addLayer(prefix + "conv2", trainingForm(conv(planes, planes, 1), training, layout), h);
+    g.addLayer(prefix + "bn2", layout == ActivationLayout.PLANAR ? batchNorm(planes)
+        : LaidOutBatchNorm.of(batchNorm(planes), layout), prefix + "conv2");
     if (training) {
       g.addVertex(prefix + "add", new ResidualAddRelu(), prefix + "bn2", prefix + "shortcut");
       return prefix + "add";
@@ -140,9 +149,9 @@ final class ResNetConfiguration {
 
   /** BatchNorm then ReLU; one layer in the training form. Returns the vertex whose output is the ReLU's. */
   private static String batchNormRelu(ComputationGraphConfiguration.GraphBuilder g, String bn, String relu, String x,
-      int channels, boolean training) {
+      int channels, boolean training, ActivationLayout layout) {
     if (training) {
-      g.addLayer(bn, TrainingBatchNormRelu.of(batchNorm(channels)), x);
+      g.addLayer(bn, TrainingBatchNormRelu.of(batchNorm(channels), layout), x);
       return bn;
     }
     g.addLayer(bn, batchNorm(channels), x);
@@ -174,8 +183,22 @@ final class ResNetConfiguration {
     return names;
   }
 
-  private static ConvolutionLayer trainingForm(ConvolutionLayer conv, boolean training) {
-    return training ? TrainingConvolution.of(conv) : conv;
+  private static ConvolutionLayer trainingForm(ConvolutionLayer conv, boolean training, ActivationLayout layout) {
+    return training ? TrainingConvolution.of(conv).laidOut(layout, layout) : conv;
+  }
+
+  /**
+   * {@link ActivationLayout#CHANNEL_BLOCKS} where every width allows it ({@link
+   * ActivationLayout#forTraining}): one layout from the stem's output to the pooling, since a
+   * shortcut reads and writes one.
+   */
+  static ActivationLayout trainingLayout(int[] widths) {
+    for (int w : widths) {
+      if (ActivationLayout.forTraining(w) != ActivationLayout.CHANNEL_BLOCKS) {
+        return ActivationLayout.PLANAR;
+      }
+    }
+    return ActivationLayout.CHANNEL_BLOCKS;
   }
 
   private static ConvolutionLayer conv(int in, int out, int stride) {

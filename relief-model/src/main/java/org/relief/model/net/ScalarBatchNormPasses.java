@@ -9,19 +9,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class ScalarBatchNormPasses implements BatchNormPasses {
 
   @Override
-  public ChannelMoments.Moments moments(INDArray x) {
-    return ChannelMoments.of(x);
+  public ChannelMoments.Moments moments(INDArray x, ActivationLayout layout) {
+    return ChannelMoments.of(x, layout);
   }
 
   @Override
-  public void forward(INDArray x, float[] mean, float[] variance, float[] gamma, float[] beta, double eps,
-      boolean rectify, INDArray out) {
-    BatchNormForward.of(x, mean, variance, gamma, beta, eps, rectify, out);
+  public void forward(INDArray x, ActivationLayout layout, float[] mean, float[] variance, float[] gamma, float[] beta,
+      double eps, boolean rectify, INDArray out) {
+    BatchNormForward.of(x, layout, mean, variance, gamma, beta, eps, rectify, out);
   }
 
   @Override
-  public void backward(INDArray x, INDArray dy, ChannelMoments.Moments moments, INDArray gamma, INDArray beta,
-      double eps, INDArray dx, INDArray dGamma, INDArray dBeta) {
-    BatchNormBackward.of(x, dy, moments, gamma, beta, eps, dx, dGamma, dBeta);
+  public void backward(INDArray x, INDArray dy, ActivationLayout layout, ChannelMoments.Moments moments,
+      INDArray gamma, INDArray beta, double eps, INDArray dx, INDArray dGamma, INDArray dBeta) {
+    BatchNormBackward.of(x, dy, layout, moments, gamma, beta, eps, dx, dGamma, dBeta);
   }
 }

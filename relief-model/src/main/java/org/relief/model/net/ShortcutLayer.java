@@ -34,6 +34,8 @@ public final class ShortcutLayer extends BaseLayer {
   private int channelsOut;
   private int stride;
   private int offset;
+  /** How the input and output (and their gradients) lie in their buffers; NCHW but in networks built to train. */
+  private ActivationLayout layout = ActivationLayout.PLANAR;
 
   /** For JSON deserialisation. */
   public ShortcutLayer() {}
@@ -80,6 +82,14 @@ public final class ShortcutLayer extends BaseLayer {
 
   public void setOffset(int offset) {
     this.offset = offset;
+  }
+
+  public ActivationLayout getLayout() {
+    return layout;
+  }
+
+  public void setLayout(ActivationLayout layout) {
+    this.layout = layout;
   }
 
   @Override

@@ -16,7 +16,8 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The computation of a {@link ShortcutLayer}; NCHW activations. Float batches go plane by plane
+ * The computation of a {@link ShortcutLayer}; NCHW activations, or channel blocks in networks
+ * built to train ({@link ActivationLayout}). Float batches go plane by plane
  * in Java, channels in parallel, picking every stride-th pixel and applying the channel's gate
  * in the same pass: ND4J's broadcast multiply for the gates was 14 % of ResNet-20's forward
  * pass (JFR), and after the first pruning step every option-A block has closed gates (its
@@ -66,8 +67,8 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
       return out.assign(input);
     }
     if (input.dataType() == DataType.FLOAT) {
-      ChannelPlanes from = ChannelPlanes.of(input);
-      ChannelPlanes to = ChannelPlanes.target(out);
+      ChannelPlanes from = ChannelPlanes.of(input, c.getLayout());
+      ChannelPlanes to = ChannelPlanes.target(out, c.getLayout());
       int inW = (int) input.size(3);
       // out[s, k] = gate[k] · x[s, k − offset, ::stride, ::stride]; zero outside the input's channels
       IntStream.range(0, c.getChannelsOut()).parallel().forEach(k -> {
@@ -85,6 +86,7 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
       });
       return out;
     }
+    requirePlanar(c);
     if (c.getOffset() > 0 || c.getChannelsIn() < c.getChannelsOut()) {
       out.assign(0);
     }
@@ -101,8 +103,8 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     if (isIdentity(c, gates)) {
       epsilonIn.assign(epsilon);
     } else if (input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT) {
-      ChannelPlanes from = ChannelPlanes.of(epsilon);
-      ChannelPlanes to = ChannelPlanes.target(epsilonIn);
+      ChannelPlanes from = ChannelPlanes.of(epsilon, c.getLayout());
+      ChannelPlanes to = ChannelPlanes.target(epsilonIn, c.getLayout());
       int inW = (int) input.size(3);
       int w = (int) epsilon.size(3);
       // ∂L/∂x[s, j, ::stride, ::stride] = gate[j + offset] · ∂L/∂out[s, j + offset]; zero between
@@ -119,6 +121,7 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
         }
       });
     } else {
+      requirePlanar(c);
       if (c.getStride() > 1) {
         epsilonIn.assign(0);
       }
@@ -148,6 +151,13 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
       for (int x = 0; x < w; x++) {
         full[y * stride * fullW + x * stride] = gate * picked[y * w + x];
       }
+    }
+  }
+
+  /** ND4J's views below (non-float batches) index NCHW. */
+  private void requirePlanar(ShortcutLayer c) {
+    if (c.getLayout() != ActivationLayout.PLANAR) {
+      throw new IllegalStateException("shortcut " + layerId() + " in " + c.getLayout() + " takes float batches only");
     }
   }
 

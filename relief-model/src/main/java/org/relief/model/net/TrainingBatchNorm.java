@@ -33,6 +33,8 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
   private static final BatchNormPasses PASSES = BatchNormPasses.fastest();
   /** Whether the layer's output is ReLU of BatchNorm's ({@link TrainingBatchNormRelu}). */
   private final boolean rectify;
+  /** How the layer's input and output lie in their buffers (DL4J's format says NCHW either way). */
+  private final ActivationLayout layout;
   /** The last training batch's moments, as the forward pass used them, and as arrays for DL4J. */
   private ChannelMoments.Moments moments;
   private INDArray batchMean;
@@ -51,7 +53,7 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
         : model instanceof MultiLayerNetwork m ? m.getLayers() : new Layer[0];
     for (Layer layer : layers) {
       if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof MKLDNNBatchNormHelper
-          && !setHelper(bn, new TrainingBatchNorm(false))) {
+          && !setHelper(bn, new TrainingBatchNorm(false, ActivationLayout.PLANAR))) {
         return;
       }
     }
@@ -69,9 +71,14 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
     }
   }
 
-  /** @param rectify the layer's output is ReLU of BatchNorm's, and its gradient is gated by it */
-  TrainingBatchNorm(boolean rectify) {
+  /**
+   * @param rectify the layer's output is ReLU of BatchNorm's, and its gradient is gated by it
+   * @param layout how the layer's activations lie; in {@link ActivationLayout#CHANNEL_BLOCKS}
+   *     this helper must compute every batch, since DL4J's own path reads NCHW
+   */
+  TrainingBatchNorm(boolean rectify, ActivationLayout layout) {
     this.rectify = rectify;
+    this.layout = layout;
   }
 
   /** Whether this helper computes {@code x}'s BatchNorm (float, NCHW or rank 2); DL4J's own path does the rest. */
@@ -94,6 +101,7 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
       INDArray globalMean, INDArray globalVariance, double decay, double eps, CNN2DFormat format,
       LayerWorkspaceMgr mgr) {
     if (!handles(x, format) || gamma == null || beta == null) {
+      requirePlanar("a forward pass");
       return null;
     }
     float[] mean;
@@ -105,7 +113,7 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
           batchVariance = Nd4j.create(DataType.FLOAT, x.size(1));
         }
       }
-      moments = PASSES.moments(x);
+      moments = PASSES.moments(x, layout);
       mean = moments.means();
       variance = moments.variances();
       batchMean.assign(Nd4j.createFromArray(mean));
@@ -115,7 +123,7 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
       variance = globalVariance.toFloatVector();
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-    PASSES.forward(x, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, rectify, out);
+    PASSES.forward(x, layout, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, rectify, out);
     return out;
   }
 
@@ -123,20 +131,30 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
   public Pair<Gradient, INDArray> backpropGradient(INDArray x, INDArray epsilon, long[] shape, INDArray gamma,
       INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format, LayerWorkspaceMgr mgr) {
     if (!handles(x, format) || gamma == null || dGammaView == null) {
+      requirePlanar("a backward pass");
       return null; // DL4J's own path (a rectified layer gates the gradient for it: TrainingBatchNormReluLayer)
     }
     if (moments == null) {
-      if (rectify) {
-        throw new IllegalStateException("a rectified BatchNorm's backward pass needs a training forward pass first");
+      if (rectify || layout != ActivationLayout.PLANAR) {
+        throw new IllegalStateException("a rectified or channel-blocked BatchNorm's backward pass needs a training"
+            + " forward pass first");
       }
       return null;
     }
     INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    PASSES.backward(x, epsilon, moments, gamma, rectify ? beta : null, eps, dx, dGammaView, dBetaView);
+    PASSES.backward(x, epsilon, layout, moments, gamma, rectify ? beta : null, eps, dx, dGammaView, dBetaView);
     Gradient g = new DefaultGradient();
     g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
     g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
     return new Pair<>(g, dx);
+  }
+
+  /** DL4J's own path, which this helper leaves a batch it does not compute to, reads only NCHW. */
+  private void requirePlanar(String what) {
+    if (layout != ActivationLayout.PLANAR) {
+      throw new IllegalStateException("BatchNorm in " + layout + " cannot leave " + what
+          + " to DL4J (float [n, C, H, W] batches and learned gamma and beta only)");
+    }
   }
 
   @Override

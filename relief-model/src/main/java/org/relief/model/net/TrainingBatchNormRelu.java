@@ -16,28 +16,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Parameters and their layout are BatchNorm's; saved and exported networks keep DL4J's
  * BatchNorm and ReLU layers.
  */
-public class TrainingBatchNormRelu extends BatchNormalization {
+public class TrainingBatchNormRelu extends LaidOutBatchNorm {
   private static final long serialVersionUID = 1L;
 
   /** For DL4J's JSON (Spark workers rebuild the network from it). */
   public TrainingBatchNormRelu() {
   }
 
-  /** {@code bn}'s settings, followed by ReLU. */
+  /** {@code bn}'s settings, followed by ReLU; activations in NCHW. */
   static TrainingBatchNormRelu of(BatchNormalization bn) {
-    TrainingBatchNormRelu fused = new TrainingBatchNormRelu();
-    fused.setLayerName(bn.getLayerName());
-    fused.setNIn(bn.getNIn());
-    fused.setNOut(bn.getNOut());
-    fused.setDecay(bn.getDecay());
-    fused.setEps(bn.getEps());
-    fused.setMinibatch(bn.isMinibatch());
-    fused.setGamma(bn.getGamma());
-    fused.setBeta(bn.getBeta());
-    fused.setLockGammaBeta(bn.isLockGammaBeta());
-    fused.setUseLogStd(bn.isUseLogStd());
-    fused.setCnn2DFormat(bn.getCnn2DFormat());
-    return fused;
+    return of(bn, ActivationLayout.PLANAR);
+  }
+
+  /** {@code bn}'s settings, followed by ReLU; activations in {@code layout}. */
+  static TrainingBatchNormRelu of(BatchNormalization bn, ActivationLayout layout) {
+    return copy(bn, new TrainingBatchNormRelu(), layout);
   }
 
   @Override

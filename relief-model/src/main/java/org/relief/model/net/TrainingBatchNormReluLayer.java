@@ -24,7 +24,7 @@ final class TrainingBatchNormReluLayer extends BatchNormalization {
 
   TrainingBatchNormReluLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
-    helperRectifies = TrainingBatchNorm.setHelper(this, new TrainingBatchNorm(true));
+    helperRectifies = TrainingBatchNorm.setHelper(this, new TrainingBatchNorm(true, layout()));
   }
 
   @Override
@@ -34,6 +34,7 @@ final class TrainingBatchNormReluLayer extends BatchNormalization {
       rectifiedHere = null;
       return out;
     }
+    requirePlanar();
     // DL4J's BatchNorm returned a fresh activation array of its own
     rectifiedHere = Transforms.relu(out, false);
     return rectifiedHere;
@@ -44,6 +45,7 @@ final class TrainingBatchNormReluLayer extends BatchNormalization {
     if (helperComputes(input)) {
       return super.backpropGradient(epsilon, mgr);
     }
+    requirePlanar();
     if (rectifiedHere == null) {
       throw new IllegalStateException("layer " + layerId() + ": backward pass without a forward pass");
     }
@@ -55,6 +57,18 @@ final class TrainingBatchNormReluLayer extends BatchNormalization {
   public void clear() {
     super.clear();
     rectifiedHere = null;
+  }
+
+  private ActivationLayout layout() {
+    return ((LaidOutBatchNorm) conf.getLayer()).getLayout();
+  }
+
+  /** ReLU is applied here only around DL4J's BatchNorm, which reads NCHW. */
+  private void requirePlanar() {
+    if (layout() != ActivationLayout.PLANAR) {
+      throw new IllegalStateException("layer " + layerId() + " in " + layout()
+          + " cannot run on DL4J's BatchNorm (float batches and learned gamma and beta only)");
+    }
   }
 
   /** Whether the rectifying helper computed (and so rectified) this batch; DL4J drops a helper that threw. */

@@ -17,6 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class TrainingConvolution extends ConvolutionLayer {
   private static final long serialVersionUID = 1L;
+  /** How the layer's input (and its gradient) lies in its buffer. */
+  private ActivationLayout inputLayout = ActivationLayout.PLANAR;
+  /** How the layer's output (and its gradient) lies in its buffer. */
+  private ActivationLayout outputLayout = ActivationLayout.PLANAR;
 
   /** For DL4J's JSON (Spark workers rebuild the network from it). */
   public TrainingConvolution() {}
@@ -28,6 +32,32 @@ public class TrainingConvolution extends ConvolutionLayer {
   /** This layer with {@code conv}'s settings (kernel, stride, padding, widths, name, activation, bias). */
   static TrainingConvolution of(ConvolutionLayer conv) {
     return new TrainingConvolution(LayerInstances.settingsOf(conv));
+  }
+
+  /**
+   * This configuration with its activations laid out as given (only Relief's own primitives
+   * read layouts other than {@link ActivationLayout#PLANAR}: {@link TrainingConvolutionLayer}).
+   */
+  TrainingConvolution laidOut(ActivationLayout input, ActivationLayout output) {
+    setInputLayout(input);
+    setOutputLayout(output);
+    return this;
+  }
+
+  public ActivationLayout getInputLayout() {
+    return inputLayout;
+  }
+
+  public void setInputLayout(ActivationLayout inputLayout) {
+    this.inputLayout = inputLayout;
+  }
+
+  public ActivationLayout getOutputLayout() {
+    return outputLayout;
+  }
+
+  public void setOutputLayout(ActivationLayout outputLayout) {
+    this.outputLayout = outputLayout;
   }
 
   @Override

@@ -71,6 +71,7 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     assertInputSet(false);
     ConvolutionPrimitives p = runsOwnPrimitives() ? primitivesFor(input) : null;
     if (p == null) {
+      requirePlanar();
       return super.preOutput(training, forBackprop, workspaceMgr);
     }
     validateInputRank();
@@ -90,6 +91,7 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     assertInputSet(true);
     ConvolutionPrimitives p = runsOwnPrimitives() ? primitivesFor(input) : null;
     if (p == null) {
+      requirePlanar();
       return super.backpropGradient(epsilon, workspaceMgr);
     }
     INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
@@ -120,6 +122,21 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
     weightNoiseParams.clear();
     return gradient;
+  }
+
+  /** DL4J's convolution, where the primitives do not run, reads and writes only NCHW. */
+  void requirePlanar() {
+    if (layouts()[0] != ActivationLayout.PLANAR || layouts()[1] != ActivationLayout.PLANAR) {
+      throw new IllegalStateException("layer " + layerId() + " keeps its activations in channel blocks, which only"
+          + " Relief's oneDNN primitives read, and those do not run here (oneDNN missing or failed, or not float)");
+    }
+  }
+
+  /** How the input and the output lie in their buffers ({@link TrainingConvolution}; DL4J's own layer: NCHW). */
+  ActivationLayout[] layouts() {
+    return conf.getLayer() instanceof TrainingConvolution t
+        ? new ActivationLayout[] {t.getInputLayout(), t.getOutputLayout()}
+        : new ActivationLayout[] {ActivationLayout.PLANAR, ActivationLayout.PLANAR};
   }
 
   /**
@@ -161,7 +178,7 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     long w = x.size(3);
     ConvolutionPrimitives.Shape shape = new ConvolutionPrimitives.Shape(x.size(0), c.getNIn(), h, w, c.getNOut(),
         k[0], k[1], st[0], st[1], pad[0], pad[1], (h + 2L * pad[0] - k[0]) / st[0] + 1,
-        (w + 2L * pad[1] - k[1]) / st[1] + 1, c.hasBias());
+        (w + 2L * pad[1] - k[1]) / st[1] + 1, c.hasBias(), layouts()[0], layouts()[1]);
     if (x.size(1) != c.getNIn()) {
       throw new IllegalArgumentException("layer " + layerId() + " expects " + c.getNIn() + " input channels, got "
           + x.size(1));

@@ -119,7 +119,8 @@ class ConvolutionPrimitivesTest {
   /** -Drelief.onednn.algorithm=direct keeps oneDNN off Winograd (its choice for 3×3 layers where the CPU has it). */
   @org.junit.jupiter.api.Test
   void theDirectAlgorithmCanBeAskedFor() {
-    ConvolutionPrimitives.Shape shape = new ConvolutionPrimitives.Shape(32, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 16, 16, true);
+    ConvolutionPrimitives.Shape shape = new ConvolutionPrimitives.Shape(32, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 16, 16, true,
+        ActivationLayout.PLANAR, ActivationLayout.PLANAR);
     System.setProperty(ConvolutionPrimitives.ALGORITHM_PROPERTY, "direct");
     try (ConvolutionPrimitives direct = new ConvolutionPrimitives(shape)) {
       assertTrue(!direct.implementation().contains("wino"), direct.implementation());
@@ -134,9 +135,55 @@ class ConvolutionPrimitivesTest {
   /** An image's few channels run direct: Winograd's transforms cost more than they save there. */
   @org.junit.jupiter.api.Test
   void convolutionsOfAFewInputChannelsRunDirect() {
-    ConvolutionPrimitives.Shape image = new ConvolutionPrimitives.Shape(32, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 32, 32, false);
+    ConvolutionPrimitives.Shape image = new ConvolutionPrimitives.Shape(32, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 32, 32, false,
+        ActivationLayout.PLANAR, ActivationLayout.PLANAR);
     try (ConvolutionPrimitives stem = new ConvolutionPrimitives(image)) {
       assertTrue(!stem.implementation().contains("wino"), stem.implementation());
+    }
+  }
+
+  /**
+   * Activations in channel blocks (oneDNN's nChw16c) give the NCHW primitives' results, laid out
+   * in blocks, bit for bit: the primitives are the same and only the reorders around them change.
+   * ResNet's stem (image in NCHW, output in blocks), a downsampling and a plain convolution.
+   */
+  @ParameterizedTest(name = "{0} → {1} channels, stride {2}, input in blocks {3}")
+  @CsvSource({"3, 16, 1, false", "16, 32, 2, true", "32, 32, 1, true"})
+  void activationsInChannelBlocksGiveTheNchwResults(int in, int out, int stride, boolean inputInBlocks) {
+    int map = 8;
+    int outMap = (map + 2 - 3) / stride + 1;
+    ActivationLayout blocks = ActivationLayout.CHANNEL_BLOCKS;
+    ActivationLayout inputLayout = inputInBlocks ? blocks : ActivationLayout.PLANAR;
+    ConvolutionPrimitives.Shape planar = new ConvolutionPrimitives.Shape(6, in, map, map, out, 3, 3, stride, stride,
+        1, 1, outMap, outMap, false, ActivationLayout.PLANAR, ActivationLayout.PLANAR);
+    ConvolutionPrimitives.Shape laidOut = new ConvolutionPrimitives.Shape(6, in, map, map, out, 3, 3, stride, stride,
+        1, 1, outMap, outMap, false, inputLayout, blocks);
+    Nd4j.getRandom().setSeed(in * 100 + out);
+    INDArray x = Nd4j.randn(DataType.FLOAT, 6, in, map, map);
+    INDArray w = Nd4j.randn(DataType.FLOAT, out, in, 3, 3);
+    INDArray delta = Nd4j.randn(DataType.FLOAT, 6, out, outMap, outMap);
+    try (ConvolutionPrimitives p = new ConvolutionPrimitives(planar);
+        ConvolutionPrimitives b = new ConvolutionPrimitives(laidOut)) {
+      INDArray z = Nd4j.create(DataType.FLOAT, 6, out, outMap, outMap);
+      INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+      INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
+      p.forward(x, w, null, z);
+      p.backwardData(delta, w, dx);
+      p.backwardWeights(x, true, delta, true, dw, null);
+
+      INDArray xIn = inputLayout.fromPlanar(x);
+      INDArray deltaIn = blocks.fromPlanar(delta);
+      INDArray zBlocks = Nd4j.create(DataType.FLOAT, z.shape());
+      INDArray dxIn = Nd4j.create(DataType.FLOAT, x.shape());
+      INDArray dwBlocks = Nd4j.create(DataType.FLOAT, w.shape());
+      b.forward(xIn, w, null, zBlocks);
+      b.backwardData(deltaIn, w, dxIn);
+      b.backwardWeights(xIn, true, deltaIn, true, dwBlocks, null);
+
+      assertTrue(z.amaxNumber().doubleValue() > 0);
+      assertEquals(z, blocks.toPlanar(zBlocks), "output");
+      assertEquals(dx, inputLayout.toPlanar(dxIn), "input gradient");
+      assertEquals(dw, dwBlocks, "weight gradient");
     }
   }
 
