@@ -66,9 +66,14 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     if (isIdentity(c, gates)) {
       return out.assign(input);
     }
+    if (input.dataType() == DataType.FLOAT && c.getLayout() == ActivationLayout.CHANNEL_BLOCKS) {
+      ChannelBlockShortcut.forward(ChannelPlanes.of(input, c.getLayout()), ChannelPlanes.target(out, c.getLayout()),
+          (int) input.size(3), (int) w, c.getStride(), c.getOffset(), gates);
+      return out;
+    }
     if (input.dataType() == DataType.FLOAT) {
-      ChannelPlanes from = ChannelPlanes.of(input, c.getLayout());
-      ChannelPlanes to = ChannelPlanes.target(out, c.getLayout());
+      ChannelPlanes from = ChannelPlanes.of(input);
+      ChannelPlanes to = ChannelPlanes.target(out);
       int inW = (int) input.size(3);
       // out[s, k] = gate[k] · x[s, k − offset, ::stride, ::stride]; zero outside the input's channels
       IntStream.range(0, c.getChannelsOut()).parallel().forEach(k -> {
@@ -102,9 +107,14 @@ final class ShortcutLayerImpl extends BaseLayer<ShortcutLayer> {
     float[] gates = gates();
     if (isIdentity(c, gates)) {
       epsilonIn.assign(epsilon);
+    } else if (input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT
+        && c.getLayout() == ActivationLayout.CHANNEL_BLOCKS) {
+      ChannelBlockShortcut.backward(ChannelPlanes.of(epsilon, c.getLayout()),
+          ChannelPlanes.target(epsilonIn, c.getLayout()), (int) input.size(3), (int) epsilon.size(3), c.getStride(),
+          c.getOffset(), gates);
     } else if (input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT) {
-      ChannelPlanes from = ChannelPlanes.of(epsilon, c.getLayout());
-      ChannelPlanes to = ChannelPlanes.target(epsilonIn, c.getLayout());
+      ChannelPlanes from = ChannelPlanes.of(epsilon);
+      ChannelPlanes to = ChannelPlanes.target(epsilonIn);
       int inW = (int) input.size(3);
       int w = (int) epsilon.size(3);
       // ∂L/∂x[s, j, ::stride, ::stride] = gate[j + offset] · ∂L/∂out[s, j + offset]; zero between
