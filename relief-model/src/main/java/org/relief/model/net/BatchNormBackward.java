@@ -2,7 +2,6 @@ package org.relief.model.net;
 
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The backward pass of BatchNorm normalised with its batch moments, for a float {@code [n, C, H,
@@ -40,8 +39,8 @@ final class BatchNormBackward {
     int channels = xs.channels();
     int plane = xs.plane();
     double count = (double) n * plane;
-    float[] g = gamma.toFloatVector();
-    float[] shifts = beta == null ? null : beta.toFloatVector();
+    float[] g = ArrayValues.read(gamma);
+    float[] shifts = beta == null ? null : ArrayValues.read(beta);
     float[] dGammas = new float[channels];
     float[] dBetas = new float[channels];
     IntStream.range(0, channels).parallel().forEach(ch -> {
@@ -76,8 +75,8 @@ final class BatchNormBackward {
         dxs.write(i, ch, dyRow);
       }
     });
-    dGamma.assign(Nd4j.createFromArray(dGammas).reshape(dGamma.shape()));
-    dBeta.assign(Nd4j.createFromArray(dBetas).reshape(dBeta.shape()));
+    ArrayValues.write(dGammas, dGamma);
+    ArrayValues.write(dBetas, dBeta);
   }
 
   /**

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * BatchNorm in a network built to train whose activations lie in {@link #getLayout()} ({@link
  * ResNetConfiguration}'s training form, between convolutions that keep {@link
  * ActivationLayout#CHANNEL_BLOCKS}): DL4J's BatchNorm layer (parameters, running statistics)
- * computed by a {@link TrainingBatchNorm} of that layout. Parameters and their layout are
+ * computed by a {@link TrainingBatchNorm} of that layout ({@link TrainingBatchNormLayer}). Parameters and their layout are
  * BatchNorm's; saved and exported networks keep DL4J's BatchNorm.
  */
 public class LaidOutBatchNorm extends BatchNormalization {
@@ -56,12 +56,7 @@ public class LaidOutBatchNorm extends BatchNormalization {
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
       Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams,
       DataType dataType) {
-    org.deeplearning4j.nn.layers.normalization.BatchNormalization layer =
-        new org.deeplearning4j.nn.layers.normalization.BatchNormalization(conf, dataType);
-    if (!TrainingBatchNorm.setHelper(layer, new TrainingBatchNorm(false, layout)) && layout != ActivationLayout.PLANAR) {
-      throw new IllegalStateException("BatchNorm " + getLayerName() + " in " + layout
-          + " needs Relief's BatchNorm helper, which this DL4J version does not take");
-    }
-    return LayerInstances.wired(layer, conf, listeners, index, paramsView, initializeParams, initializer());
+    return LayerInstances.wired(new TrainingBatchNormLayer(conf, dataType, false), conf, listeners, index, paramsView,
+        initializeParams, initializer());
   }
 }

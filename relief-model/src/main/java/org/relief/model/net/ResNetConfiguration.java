@@ -41,7 +41,7 @@ final class ResNetConfiguration {
    * @param widths channels per stage; the stem has {@code widths[0]}
    * @param training the stem convolution as {@link InputConvolution}, the others as {@link
    *     TrainingConvolution}, each BatchNorm and the ReLU after it as one {@link
-   *     TrainingBatchNormRelu}, each block's add and the ReLU after it as one {@link
+   *     TrainingBatchNormRelu}, each block's last BatchNorm a {@link LaidOutBatchNorm}, each block's add and the ReLU after it as one {@link
    *     ResidualAddRelu} (a network to train, not to save: same parameters, fewer vertices), and
    *     its activations from the stem's output to the pooling in oneDNN's channel blocks where
    *     every width allows ({@link #trainingLayout})
@@ -135,8 +135,8 @@ final class ResNetConfiguration {
     }
     String h = batchNormRelu(g, prefix + "bn1", prefix + "relu1", prefix + "conv1", planes, training, layout);
     g.addLayer(prefix + "conv2", trainingForm(conv(planes, planes, 1), training, layout), h);
-    g.addLayer(prefix + "bn2", layout == ActivationLayout.PLANAR ? batchNorm(planes)
-        : LaidOutBatchNorm.of(batchNorm(planes), layout), prefix + "conv2");
+    g.addLayer(prefix + "bn2", training ? LaidOutBatchNorm.of(batchNorm(planes), layout) : batchNorm(planes),
+        prefix + "conv2");
     if (training) {
       g.addVertex(prefix + "add", new ResidualAddRelu(), prefix + "bn2", prefix + "shortcut");
       return prefix + "add";

@@ -116,14 +116,14 @@ public final class TrainingBatchNorm implements BatchNormalizationHelper {
       moments = PASSES.moments(x, layout);
       mean = moments.means();
       variance = moments.variances();
-      batchMean.assign(Nd4j.createFromArray(mean));
-      batchVariance.assign(Nd4j.createFromArray(variance));
+      ArrayValues.write(mean, batchMean);
+      ArrayValues.write(variance, batchVariance);
     } else {
-      mean = globalMean.toFloatVector();
-      variance = globalVariance.toFloatVector();
+      mean = ArrayValues.read(globalMean);
+      variance = ArrayValues.read(globalVariance);
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-    PASSES.forward(x, layout, mean, variance, gamma.toFloatVector(), beta.toFloatVector(), eps, rectify, out);
+    PASSES.forward(x, layout, mean, variance, ArrayValues.read(gamma), ArrayValues.read(beta), eps, rectify, out);
     return out;
   }
 

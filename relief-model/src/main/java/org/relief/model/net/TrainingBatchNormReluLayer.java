@@ -2,7 +2,6 @@ package org.relief.model.net;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,21 +9,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link TrainingBatchNormRelu} at work: DL4J's BatchNorm layer (parameters, running statistics,
- * inference) whose helper is a rectifying {@link TrainingBatchNorm}, so ReLU costs nothing
- * forward and its gate is folded into BatchNorm's two backward passes. Where that helper does
- * not compute the batch (not float, or not NCHW), DL4J's BatchNorm runs and ReLU and its gate
- * are applied around it here.
+ * {@link TrainingBatchNormRelu} at work: BatchNorm as {@link TrainingBatchNormLayer} computes it,
+ * with a rectifying {@link TrainingBatchNorm}, so ReLU costs nothing forward and its gate is
+ * folded into BatchNorm's two backward passes. Where that helper does not compute the batch (not
+ * float, or not NCHW), DL4J's BatchNorm runs and ReLU and its gate are applied around it here.
  */
-final class TrainingBatchNormReluLayer extends BatchNormalization {
+final class TrainingBatchNormReluLayer extends TrainingBatchNormLayer {
   private static final long serialVersionUID = 1L;
-  private final boolean helperRectifies;
   /** The last forward pass's output, where ReLU was applied here: its gate for the backward pass. */
   private INDArray rectifiedHere;
 
   TrainingBatchNormReluLayer(NeuralNetConfiguration conf, DataType dataType) {
-    super(conf, dataType);
-    helperRectifies = TrainingBatchNorm.setHelper(this, new TrainingBatchNorm(true, layout()));
+    super(conf, dataType, true);
   }
 
   @Override
@@ -59,21 +55,11 @@ final class TrainingBatchNormReluLayer extends BatchNormalization {
     rectifiedHere = null;
   }
 
-  private ActivationLayout layout() {
-    return ((LaidOutBatchNorm) conf.getLayer()).getLayout();
-  }
-
   /** ReLU is applied here only around DL4J's BatchNorm, which reads NCHW. */
   private void requirePlanar() {
     if (layout() != ActivationLayout.PLANAR) {
       throw new IllegalStateException("layer " + layerId() + " in " + layout()
           + " cannot run on DL4J's BatchNorm (float batches and learned gamma and beta only)");
     }
-  }
-
-  /** Whether the rectifying helper computed (and so rectified) this batch; DL4J drops a helper that threw. */
-  private boolean helperComputes(INDArray x) {
-    return helperRectifies && helperCountFail == 0 && !layerConf().isLockGammaBeta()
-        && TrainingBatchNorm.handles(x, layerConf().getCnn2DFormat());
   }
 }

@@ -11,7 +11,6 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link BatchNormPasses} on the JDK's Vector API. Every pass walks the batch in memory order, runs
@@ -126,9 +125,9 @@ final class VectorBatchNormPasses implements BatchNormPasses {
     int channels = xs.channels();
     float[] mean = moments.means();
     float[] variance = moments.variances();
-    float[] g = gamma.toFloatVector();
+    float[] g = ArrayValues.read(gamma);
     boolean rectify = beta != null;
-    float[] shifts = rectify ? beta.toFloatVector() : new float[channels];
+    float[] shifts = rectify ? ArrayValues.read(beta) : new float[channels];
     float[] scales = scales(g, variance, eps);
     double[] sums = sumPerChannel(xs, (run, sample) -> {
       if (blocks) {
@@ -168,8 +167,8 @@ final class VectorBatchNormPasses implements BatchNormPasses {
             scales[ch], shifts[ch], k.a(), k.b(), k.c());
       }
     });
-    dGamma.assign(Nd4j.createFromArray(dGammas).reshape(dGamma.shape()));
-    dBeta.assign(Nd4j.createFromArray(dBetas).reshape(dBeta.shape()));
+    ArrayValues.write(dGammas, dGamma);
+    ArrayValues.write(dBetas, dBeta);
   }
 
   /** One plane of y = (x − μ)·scale + β (ReLU(y) with {@code rectify}), the scalar pass's float expression. */

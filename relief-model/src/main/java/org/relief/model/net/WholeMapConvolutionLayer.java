@@ -70,7 +70,7 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
         new long[] {m.columns(), m.rows()}, 'c'); // ∂L/∂Mᵀ = δᵀ·x
     Nd4j.gemm(delta, x, matrixGrad, true, false, 1.0, 0.0);
     INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [F, C, kh, kw], c order
-    write(m.fold(matrixGrad.data().asNioFloat()), weightGrad);
+    ArrayValues.write(m.fold(matrixGrad.data().asNioFloat()), weightGrad);
 
     Gradient gradient = new DefaultGradient();
     if (layerConf().hasBias()) {
@@ -87,7 +87,7 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
   /** M (or Mᵀ) from the current kernels, in a workspace array of {@code type}. */
   private INDArray matrixOfKernels(boolean training, LayerWorkspaceMgr workspaceMgr, ArrayType type, boolean transposed) {
     ConvolutionMatrix m = matrix();
-    float[] kernels = read(getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr));
+    float[] kernels = ArrayValues.read(getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr));
     long[] shape = transposed ? new long[] {m.columns(), m.rows()} : new long[] {m.rows(), m.columns()};
     INDArray out = workspaceMgr.createUninitialized(type, DataType.FLOAT, shape, 'c');
     if (transposed) {
@@ -98,29 +98,6 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
     return out;
   }
 
-  /**
-   * The values of {@code a} in c order. A parameter is a view into the network's flat
-   * parameter buffer: its values are read there in one bulk copy ({@code asNioFloat()} spans
-   * the whole buffer, so the view's offset is added).
-   */
-  private static float[] read(INDArray a) {
-    float[] values = new float[Math.toIntExact(a.length())];
-    if (ChannelPlanes.isFloatRun(a)) {
-      a.data().asNioFloat().get(Math.toIntExact(a.offset()), values);
-    } else {
-      a.castTo(DataType.FLOAT).dup('c').data().asNioFloat().get(0, values);
-    }
-    return values;
-  }
-
-  /** Writes {@code values} (c order) into {@code a}: in place in its buffer, as {@link #read}, when it is a packed float view. */
-  private static void write(float[] values, INDArray a) {
-    if (ChannelPlanes.isFloatRun(a)) {
-      a.data().asNioFloat().put(Math.toIntExact(a.offset()), values);
-    } else {
-      a.assign(Nd4j.createFromArray(values).reshape(a.shape()));
-    }
-  }
 
 
   /** {@code batch} ([n, …], NCHW) as an [n, rest] float c-order matrix: a view when the batch is packed, else a copy. */
