@@ -67,8 +67,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class ConvolutionPrimitives implements AutoCloseable {
   static final String ALGORITHM_PROPERTY = "relief.onednn.algorithm";
-  /** Input channels below which the convolution runs direct rather than as oneDNN chooses ({@link #algorithm}). */
-  static final int WINOGRAD_MIN_CHANNELS = 16;
+  /** Input channels below which the forward and backward-data convolutions run direct rather than as oneDNN chooses ({@link #algorithm}). */
+  static final int WINOGRAD_MIN_CHANNELS = 32;
+  /** Input channels below which the backward-weights convolution runs direct ({@link #algorithm}). */
+  static final int WINOGRAD_WEIGHTS_MIN_CHANNELS = 16;
   private static final Cleaner CLEANER = Cleaner.create();
 
   /**
@@ -236,17 +238,17 @@ final class ConvolutionPrimitives implements AutoCloseable {
         LongPointer padL = new LongPointer(s.padTop(), s.padLeft());
         LongPointer padR = new LongPointer(s.padBottom(), s.padRight())) {
       dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
-      OneDnn.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, algorithm(s), srcAny,
+      OneDnn.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, algorithm(s, WINOGRAD_MIN_CHANNELS), srcAny,
           weightsAny, biasPlain, dstAny, strides, padL, padR), "describing the forward convolution " + s);
       dnnl_primitive_desc fpd = describe(fd, null, "forward convolution");
 
       dnnl_convolution_desc_t bdd = new dnnl_convolution_desc_t();
-      OneDnn.check(dnnl_convolution_backward_data_desc_init(bdd, algorithm(s), srcAny, weightsAny, dstAny,
+      OneDnn.check(dnnl_convolution_backward_data_desc_init(bdd, algorithm(s, WINOGRAD_MIN_CHANNELS), srcAny, weightsAny, dstAny,
           strides, padL, padR), "describing the backward-data convolution " + s);
       dnnl_primitive_desc bdpd = describe(bdd, fpd, "backward-data convolution");
 
       dnnl_convolution_desc_t bwd = new dnnl_convolution_desc_t();
-      OneDnn.check(dnnl_convolution_backward_weights_desc_init(bwd, algorithm(s), srcAny, weightsAny,
+      OneDnn.check(dnnl_convolution_backward_weights_desc_init(bwd, algorithm(s, WINOGRAD_WEIGHTS_MIN_CHANNELS), srcAny, weightsAny,
           biasPlain, dstAny, strides, padL, padR), "describing the backward-weights convolution " + s);
       dnnl_primitive_desc bwpd = describe(bwd, fpd, "backward-weights convolution");
 
@@ -293,13 +295,17 @@ final class ConvolutionPrimitives implements AutoCloseable {
 
   /**
    * {@code convolution_auto} (oneDNN's choice: Winograd for 3×3 stride-1 layers on this CPU)
-   * except on inputs of fewer than {@link #WINOGRAD_MIN_CHANNELS} channels, and {@code direct}
-   * everywhere with {@code -Drelief.onednn.algorithm=direct}. Winograd's transforms do not pay
-   * for an image's three channels: ResNet-20's stem forward took 5.2 ms a step on Winograd
-   * against ~0.7 ms direct (verbose log, batch 120), its other layers 2–4× longer direct.
+   * except on inputs of fewer than {@code minChannels} channels, and {@code direct} everywhere
+   * with {@code -Drelief.onednn.algorithm=direct}. Winograd's transforms do not pay for few
+   * channels (oneDNN's verbose log, batch 120, activations in channel blocks): ResNet-20's stem
+   * (3 channels) took 5.2 ms forward on Winograd against ~0.7 ms direct; its 16 → 16 layers on
+   * 32×32 maps 4.17 ms forward and 3.84 ms backward data against 2.79 and 2.33 ms direct, but
+   * their weight gradients 2.07 ms against 2.63 ms direct ({@link #WINOGRAD_MIN_CHANNELS},
+   * {@link #WINOGRAD_WEIGHTS_MIN_CHANNELS}); its 32- and 64-channel layers run 1.2–1.7× longer
+   * direct.
    */
-  private static int algorithm(Shape s) {
-    return "direct".equals(System.getProperty(ALGORITHM_PROPERTY)) || s.channels() < WINOGRAD_MIN_CHANNELS
+  private static int algorithm(Shape s, int minChannels) {
+    return "direct".equals(System.getProperty(ALGORITHM_PROPERTY)) || s.channels() < minChannels
         ? dnnl_convolution_direct : dnnl_convolution_auto;
   }
 

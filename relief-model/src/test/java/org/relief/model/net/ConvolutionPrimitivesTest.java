@@ -132,13 +132,33 @@ class ConvolutionPrimitivesTest {
     }
   }
 
-  /** An image's few channels run direct: Winograd's transforms cost more than they save there. */
+  /**
+   * An image's few channels run direct: Winograd's transforms cost more than they save there. On
+   * 16 channels the forward and backward-data passes run direct too, the weight gradient stays
+   * oneDNN's choice (Winograd where the CPU has it); from 32 channels all three are oneDNN's.
+   */
   @org.junit.jupiter.api.Test
   void convolutionsOfAFewInputChannelsRunDirect() {
     ConvolutionPrimitives.Shape image = new ConvolutionPrimitives.Shape(32, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 32, 32, false,
         ActivationLayout.PLANAR, ActivationLayout.PLANAR);
     try (ConvolutionPrimitives stem = new ConvolutionPrimitives(image)) {
       assertTrue(!stem.implementation().contains("wino"), stem.implementation());
+    }
+    String[] sixteen = implementations(16);
+    assertTrue(!sixteen[0].contains("wino") && !sixteen[1].contains("wino"), String.join(" | ", sixteen));
+    String[] thirtyTwo = implementations(32);
+    if (thirtyTwo[0].contains("wino")) { // oneDNN picks Winograd on this CPU: so it does for 16 channels' weights
+      assertTrue(sixteen[2].contains("wino"), String.join(" | ", sixteen));
+      assertTrue(thirtyTwo[1].contains("wino") && thirtyTwo[2].contains("wino"), String.join(" | ", thirtyTwo));
+    }
+  }
+
+  /** forward | backward data | backward weights of a 3×3 convolution of {@code channels} channels on 16×16 maps. */
+  private static String[] implementations(int channels) {
+    ConvolutionPrimitives.Shape s = new ConvolutionPrimitives.Shape(32, channels, 16, 16, channels, 3, 3, 1, 1, 1, 1,
+        16, 16, false, ActivationLayout.CHANNEL_BLOCKS, ActivationLayout.CHANNEL_BLOCKS);
+    try (ConvolutionPrimitives p = new ConvolutionPrimitives(s)) {
+      return p.implementation().split(" \\| ");
     }
   }
 
