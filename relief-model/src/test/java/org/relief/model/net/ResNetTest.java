@@ -271,11 +271,9 @@ class ResNetTest {
   }
 
   /**
-   * The training form (channel blocks, folded ReLUs, open identity shortcuts that hand their
-   * input and its gradient on) computes the saved form's loss and gradients (DL4J's own layers),
-   * every parameter's within 1 % of its norm. An identity shortcut's gradient is the add's own
-   * gradient array, which DL4J may add the first convolution's into in place, once BatchNorm has
-   * read it: a read after that would show here as a wrong gradient in every earlier layer.
+   * The training form (channel blocks, folded ReLUs, the add's one gradient shared by its two
+   * inputs, open identity shortcuts that hand their input on) computes the saved form's loss and
+   * gradients (DL4J's own layers), every parameter's within 1 % of its norm.
    */
   @Test
   void theTrainingFormsGradientsAreTheSavedFormsGradients() {
