@@ -101,6 +101,18 @@ class TrainingReluTest {
     rebuilt.init(graph.params().dup(), false);
     assertInstanceOf(TrainingBatchNormReluLayer.class, rebuilt.getLayer("layer1.0.bn1"));
     assertInstanceOf(ResidualAddReluVertex.class, rebuilt.getVertex("layer3.2.add"));
+    // and the activations' layout (channel blocks in this JVM, which has oneDNN and 16-lane vectors)
+    assertEquals(ActivationLayout.CHANNEL_BLOCKS,
+        ((TrainingConvolution) rebuilt.getLayer("layer2.0.conv1").conf().getLayer()).getInputLayout());
+    assertEquals(ActivationLayout.CHANNEL_BLOCKS,
+        ((TrainingConvolution) rebuilt.getLayer("conv1").conf().getLayer()).getOutputLayout());
+    assertEquals(ActivationLayout.PLANAR,
+        ((TrainingConvolution) rebuilt.getLayer("conv1").conf().getLayer()).getInputLayout());
+    assertEquals(ActivationLayout.CHANNEL_BLOCKS,
+        ((LaidOutBatchNorm) rebuilt.getLayer("layer3.2.bn2").conf().getLayer()).getLayout());
+    assertEquals(ActivationLayout.CHANNEL_BLOCKS,
+        ((ShortcutLayer) rebuilt.getLayer("layer2.0.shortcut").conf().getLayer()).getLayout());
+    assertInstanceOf(ChannelBlockAveragePoolingLayer.class, rebuilt.getLayer("pool"));
     assertEquals(graph.outputSingle(x), rebuilt.outputSingle(x));
 
     // saved networks keep DL4J's layer
