@@ -10,7 +10,8 @@ import org.relief.model.net.TrainingBatchNorm;
  * Gives a Spark worker's copy of the network Relief's BatchNorm ({@link TrainingBatchNorm}), as
  * local training has it: DL4J rebuilds the network on each worker from its JSON with DL4J's own
  * helper. Installed before the worker's first update (a no-op afterwards, and for networks
- * without BatchNorm).
+ * without BatchNorm). A ResNet's training form needs none: its BatchNorm layers are Relief's own
+ * ({@code TrainingBatchNormRelu}, {@code LaidOutBatchNorm}), which make their helper themselves.
  */
 final class BatchNormHook implements TrainingHook {
   private static final long serialVersionUID = 1L;
