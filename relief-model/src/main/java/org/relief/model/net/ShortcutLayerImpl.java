@@ -17,9 +17,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The computation of a {@link ShortcutLayer}; NCHW activations, or channel blocks in networks
- * built to train ({@link ActivationLayout}). Float batches go plane by plane
- * in Java, channels in parallel, picking every stride-th pixel and applying the channel's gate
- * in the same pass: ND4J's broadcast multiply for the gates was 14 % of ResNet-20's forward
+ * built to train ({@link ActivationLayout}, {@link ChannelBlockShortcut}). Float NCHW batches go
+ * plane by plane in Java, channels in parallel, picking every stride-th pixel and applying the
+ * channel's gate in the same pass: ND4J's broadcast multiply for the gates was 14 % of ResNet-20's forward
  * pass (JFR), and after the first pruning step every option-A block has closed gates (its
  * zero-padded channels), which ND4J zeroed one strided channel view at a time: ResNet-20's two
  * option-A shortcuts took 18.6 ms forward and backward at batch 120, now 5.7 (best of 60,
