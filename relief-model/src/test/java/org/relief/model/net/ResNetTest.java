@@ -248,10 +248,7 @@ class ResNetTest {
 
     Nd4j.getRandom().setSeed(8);
     INDArray x = Nd4j.rand(DataType.FLOAT, 10, 3, 16, 16).subi(0.5);
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, 10, 4);
-    for (int i = 0; i < 10; i++) {
-      labels.putScalar(i, i % 4, 1);
-    }
+    INDArray labels = oneHot(10, 4, i -> i);
     Map<String, INDArray> expected = gradients(planar, x, labels);
     Map<String, INDArray> got = gradients(blocked, x, labels);
     assertEquals(planar.dl4j().score(), blocked.dl4j().score(), 1e-6 * planar.dl4j().score(), "loss");
@@ -281,14 +278,20 @@ class ResNetTest {
         params);
     Nd4j.getRandom().setSeed(4);
     INDArray x = Nd4j.rand(DataType.FLOAT, 12, 3, 16, 16).subi(0.5);
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, 12, 4);
-    for (int i = 0; i < 12; i++) {
-      labels.putScalar(i, (i * 7) % 4, 1);
-    }
+    INDArray labels = oneHot(12, 4, i -> i * 7);
     Map<String, INDArray> expected = gradients(saved, x, labels);
     Map<String, INDArray> got = gradients(training, x, labels);
     assertEquals(saved.dl4j().score(), training.dl4j().score(), 1e-5 * saved.dl4j().score(), "loss");
     assertEachWithinOnePercent(expected, got);
+  }
+
+  /** One-hot labels of {@code n} samples over {@code classes}: sample i in class {@code classOf(i) % classes}. */
+  private static INDArray oneHot(int n, int classes, java.util.function.IntUnaryOperator classOf) {
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, n, classes);
+    for (int i = 0; i < n; i++) {
+      labels.putScalar(i, classOf.applyAsInt(i) % classes, 1);
+    }
+    return labels;
   }
 
   /** The same parameters, each gradient no further from the expected one than 1 % of its norm. */
@@ -326,10 +329,7 @@ class ResNetTest {
     params[Math.toIntExact(gate + 3)] = 0f;
     ReliefNetwork net = spec.architecture().trainable(spec, new Adam(1e-2), 5e-4, params);
 
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, 8, 4);
-    for (int i = 0; i < 8; i++) {
-      labels.putScalar(i, i % 4, 1);
-    }
+    INDArray labels = oneHot(8, 4, i -> i);
     for (int step = 0; step < 3; step++) {
       net.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 3, 16, 16), labels));
     }
