@@ -126,7 +126,8 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
 
   /** DL4J's convolution, where the primitives do not run, reads and writes only NCHW. */
   void requirePlanar() {
-    if (layouts()[0] != ActivationLayout.PLANAR || layouts()[1] != ActivationLayout.PLANAR) {
+    ActivationLayout[] layouts = layouts();
+    if (layouts[0] != ActivationLayout.PLANAR || layouts[1] != ActivationLayout.PLANAR) {
       throw new IllegalStateException("layer " + layerId() + " keeps its activations in channel blocks, which only"
           + " Relief's oneDNN primitives read, and those do not run here (oneDNN missing or failed, or not float)");
     }
@@ -176,9 +177,10 @@ class TrainingConvolutionLayer extends ConvolutionLayer {
     int[] pad = c.getPadding();
     long h = x.size(2);
     long w = x.size(3);
+    ActivationLayout[] layouts = layouts();
     ConvolutionPrimitives.Shape shape = new ConvolutionPrimitives.Shape(x.size(0), c.getNIn(), h, w, c.getNOut(),
         k[0], k[1], st[0], st[1], pad[0], pad[1], (h + 2L * pad[0] - k[0]) / st[0] + 1,
-        (w + 2L * pad[1] - k[1]) / st[1] + 1, c.hasBias(), layouts()[0], layouts()[1]);
+        (w + 2L * pad[1] - k[1]) / st[1] + 1, c.hasBias(), layouts[0], layouts[1]);
     if (x.size(1) != c.getNIn()) {
       throw new IllegalArgumentException("layer " + layerId() + " expects " + c.getNIn() + " input channels, got "
           + x.size(1));
