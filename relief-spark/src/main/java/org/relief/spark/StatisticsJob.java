@@ -62,7 +62,7 @@ record StatisticsJob(NetworkSpec spec, float[] params, ActivityRequest request, 
     if (cached != null && cached.broadcastId == broadcastId) {
       return cached.collector;
     }
-    ReliefNetwork network = cached != null && cached.spec.equals(job.spec) ? cached.network : job.spec.build();
+    ReliefNetwork network = cached != null && cached.spec.equals(job.spec) ? cached.network : job.spec.buildForStatistics();
     network.setParams(job.params);
     ActivityCollector collector = new ActivityCollector(network, job.request);
     CACHE.set(new Cached(job.spec, network, broadcastId, collector));

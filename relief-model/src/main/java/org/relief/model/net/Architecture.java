@@ -310,16 +310,16 @@ public enum Architecture implements Identified {
 
   /** The DL4J graph configuration of a ResNet, with updater and weight decay as {@link #configuration}. */
   public ComputationGraphConfiguration graphConfiguration(NetworkSpec spec, IUpdater updater, double l2) {
-    return graphConfiguration(spec, updater, l2, false);
+    return graphConfiguration(spec, updater, l2, NetworkForm.SAVED);
   }
 
   private ComputationGraphConfiguration graphConfiguration(NetworkSpec spec, IUpdater updater, double l2,
-      boolean training) {
+      NetworkForm form) {
     checkInput(spec.channels(), spec.height(), spec.width(), "the network spec");
     if (!graph()) {
       throw new IllegalStateException(id + " is a chain; use configuration");
     }
-    return ResNetConfiguration.of(spec, resnetBlocks, resnetWidths, updater, l2, training);
+    return ResNetConfiguration.of(spec, resnetBlocks, resnetWidths, updater, l2, form);
   }
 
   /** A freshly initialised network; same spec, same weights. */
@@ -341,11 +341,25 @@ public enum Architecture implements Identified {
    * BatchNorm layers on {@link TrainingBatchNorm}.
    */
   public ReliefNetwork trainable(NetworkSpec spec, IUpdater updater, double l2, float[] params) {
+    return inForm(spec, updater, l2, params, NetworkForm.TRAINING);
+  }
+
+  /**
+   * A freshly initialised network (same spec, same weights as {@link #build}) for a pruning
+   * step's forward passes: in float32 {@link NetworkForm#STATISTICS}, Relief's training layers
+   * in inference mode; in float64 DL4J's own layers, the only ones that run in it.
+   */
+  public ReliefNetwork buildForStatistics(NetworkSpec spec) {
+    ReliefNetwork saved = build(spec);
+    return spec.float64() ? saved : inForm(spec, new NoOp(), 0.0, saved.params(), NetworkForm.STATISTICS);
+  }
+
+  private ReliefNetwork inForm(NetworkSpec spec, IUpdater updater, double l2, float[] params, NetworkForm form) {
     OneDnnHelpers.enable();
     org.nd4j.linalg.api.ndarray.INDArray flat = org.nd4j.linalg.factory.Nd4j.createFromArray(params).reshape(1, params.length);
     if (graph()) {
       org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
-          graphConfiguration(spec, updater, l2, true));
+          graphConfiguration(spec, updater, l2, form));
       g.init(flat, false);
       TrainingBatchNorm.install(g);
       return spec.wrap(g);

@@ -62,6 +62,11 @@ public record NetworkSpec(Architecture architecture, int channels, int height, i
     return architecture.build(this);
   }
 
+  /** A freshly initialised network for a pruning step's forward passes ({@link Architecture#buildForStatistics}). */
+  public ReliefNetwork buildForStatistics() {
+    return architecture.buildForStatistics(this);
+  }
+
   /** The Relief view of a DL4J network built from this spec (e.g. one trained elsewhere). */
   public ReliefNetwork wrap(org.deeplearning4j.nn.api.Model dl4j) {
     if (dl4j instanceof org.deeplearning4j.nn.graph.ComputationGraph g) {

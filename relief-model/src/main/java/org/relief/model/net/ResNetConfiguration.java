@@ -39,19 +39,21 @@ final class ResNetConfiguration {
   /**
    * @param blocks basic blocks per stage
    * @param widths channels per stage; the stem has {@code widths[0]}
-   * @param training the stem convolution as {@link InputConvolution}, the others as {@link
-   *     TrainingConvolution}, each BatchNorm and the ReLU after it as one {@link
-   *     TrainingBatchNormRelu}, each block's last BatchNorm a {@link LaidOutBatchNorm}, each block's add and the ReLU after it as one {@link
-   *     ResidualAddRelu} (a network to train, not to save: same parameters, fewer vertices), and
+   * @param form {@link NetworkForm#SAVED}: DL4J's layers; otherwise the stem convolution as
+   *     {@link InputConvolution}, the others as {@link TrainingConvolution}, each BatchNorm and
+   *     the ReLU after it as one {@link TrainingBatchNormRelu}, each block's last BatchNorm a
+   *     {@link LaidOutBatchNorm}, each block's add and the ReLU after it as one {@link
+   *     ResidualAddRelu} (same parameters, fewer vertices), and for {@link NetworkForm#TRAINING}
    *     its activations from the stem's output to the pooling in oneDNN's channel blocks where
    *     every width allows ({@link #trainingLayout})
    */
   static ComputationGraphConfiguration of(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater, double l2,
-      boolean training) {
-    ComputationGraphConfiguration saved = build(spec, blocks, widths, updater, l2, null);
-    if (!training) {
+      NetworkForm form) {
+    ComputationGraphConfiguration saved = build(spec, blocks, widths, updater, l2, null, ActivationLayout.PLANAR);
+    if (form == NetworkForm.SAVED) {
       return saved;
     }
+    ActivationLayout layout = form == NetworkForm.TRAINING ? trainingLayout(widths) : ActivationLayout.PLANAR;
     // DL4J lays out the flat parameters in topological order, which it derives from hash sets of
     // vertex indices: in a graph with fewer vertices a block's first convolution and its shortcut
     // can swap places, and parameters passed between the two forms as flat vectors would land in
@@ -61,7 +63,7 @@ final class ResNetConfiguration {
     List<String> prefixes = blockPrefixes(blocks);
     boolean[] shortcutFirst = new boolean[prefixes.size()];
     for (int attempt = 0; attempt <= shortcutFirst.length; attempt++) {
-      ComputationGraphConfiguration folded = build(spec, blocks, widths, updater, l2, shortcutFirst);
+      ComputationGraphConfiguration folded = build(spec, blocks, widths, updater, l2, shortcutFirst, layout);
       List<String> got = parameterOrder(folded);
       int k = 0;
       while (k < got.size() && got.get(k).equals(wanted.get(k))) {
@@ -85,11 +87,11 @@ final class ResNetConfiguration {
    * @param shortcutFirst null: the saved form, vertices added as the reference's modules are
    *     listed; else the training form, each block's first convolution and shortcut added one
    *     right after the other, the shortcut first where set
+   * @param layout how the training form's activations lie from the stem's output to the pooling
    */
   private static ComputationGraphConfiguration build(NetworkSpec spec, int[] blocks, int[] widths, IUpdater updater,
-      double l2, boolean[] shortcutFirst) {
+      double l2, boolean[] shortcutFirst, ActivationLayout layout) {
     boolean training = shortcutFirst != null;
-    ActivationLayout layout = training ? trainingLayout(widths) : ActivationLayout.PLANAR;
     ComputationGraphConfiguration.GraphBuilder g = Architecture.trainingDefaults(spec, updater, l2)
         .convolutionMode(ConvolutionMode.Truncate)
         .graphBuilder()

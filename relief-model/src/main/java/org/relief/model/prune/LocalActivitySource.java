@@ -18,7 +18,8 @@ public final class LocalActivitySource implements ActivitySource {
   private final int shards;
 
   /**
-   * @param spec how to build the network the statistics run on (a private copy is built)
+   * @param spec how to build the network the statistics run on (a private copy in {@link
+   *     NetworkSpec#buildForStatistics}'s form is built)
    * @param examples the pruning set in the network's input shape
    * @param batchSize examples per forward pass
    * @param shards number of shards whose sums are merged (1 = no sharding)
@@ -28,7 +29,7 @@ public final class LocalActivitySource implements ActivitySource {
       throw new IllegalArgumentException("need batchSize > 0 and 0 < shards <= " + examples.size(0)
           + ", got batchSize=" + batchSize + " shards=" + shards);
     }
-    this.scratch = spec.build();
+    this.scratch = spec.buildForStatistics();
     this.examples = examples;
     this.batchSize = batchSize;
     this.shards = shards;

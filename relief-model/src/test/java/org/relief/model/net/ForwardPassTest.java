@@ -1,8 +1,10 @@
 package org.relief.model.net;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +44,89 @@ class ForwardPassTest {
       }
       assertEquals(x, pass.get(names.get(0)).input(), "the first layer sees the batch");
     }
+  }
+
+  /**
+   * A step's passes run on Relief's training layers in inference mode ({@link
+   * NetworkForm#STATISTICS}): every layer sees and produces what DL4J's own layers give, to float
+   * rounding (oneDNN's kernels sum in another order), with BatchNorm statistics that are not the
+   * identity and some shortcut channels closed.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"lenet300-100", "lenet5", "vgg-like", "resnet20"})
+  void theStatisticsFormSeesAndProducesWhatDl4jsLayersGive(String id) {
+    NetworkSpec spec = spec(id);
+    ReliefNetwork saved = spec.build();
+    saved.setParams(withBatchNormAndGates(saved));
+    ReliefNetwork statistics = spec.buildForStatistics();
+    statistics.setParams(saved.params());
+    INDArray x = Nd4j.rand(DataType.FLOAT, spec.batchShape(4)).subi(0.25);
+    List<PrunableLayer> layers = saved.topology().layers().stream().filter(l -> !l.logits()).toList();
+    List<String> names = layers.stream().map(PrunableLayer::name).toList();
+    assertEquals(names, statistics.topology().layers().stream().filter(l -> !l.logits()).map(PrunableLayer::name).toList());
+    Map<String, INDArray> expected = new java.util.HashMap<>();
+    try (ForwardPass pass = saved.forward(x, names)) {
+      for (PrunableLayer layer : layers) {
+        LayerIO io = pass.get(layer.name());
+        expected.put(layer.name() + " input", io.input().detach());
+        expected.put(layer.name() + " output", io.output().detach());
+        if (layer.hasResidual()) {
+          expected.put(layer.name() + " branch", io.branch().detach());
+          expected.put(layer.name() + " shortcut", io.shortcut().detach());
+        }
+      }
+    }
+    int compared = 0;
+    try (ForwardPass pass = statistics.forward(x, names)) {
+      for (PrunableLayer layer : layers) {
+        LayerIO io = pass.get(layer.name());
+        assertClose(expected.get(layer.name() + " input"), io.input(), layer.name() + " input");
+        assertClose(expected.get(layer.name() + " output"), io.output(), layer.name() + " output");
+        compared += 2;
+        if (layer.hasResidual()) {
+          assertClose(expected.get(layer.name() + " branch"), io.branch(), layer.name() + " branch");
+          assertClose(expected.get(layer.name() + " shortcut"), io.shortcut(), layer.name() + " shortcut");
+          compared += 2;
+        }
+      }
+    }
+    assertEquals(expected.size(), compared);
+  }
+
+  /** Within 1e-4 of the largest expected magnitude, entry by entry, in the same shape. */
+  private static void assertClose(INDArray expected, INDArray actual, String what) {
+    assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+    float[] e = expected.dup('c').data().asFloat();
+    float[] a = actual.dup('c').data().asFloat();
+    double scale = expected.amaxNumber().doubleValue();
+    assertTrue(scale > 0, what + " is not all zero");
+    for (int i = 0; i < e.length; i++) {
+      if (Math.abs(e[i] - a[i]) > 1e-4 * scale) {
+        throw new AssertionError(what + " at " + i + ": expected " + e[i] + ", got " + a[i] + " (scale " + scale + ")");
+      }
+    }
+  }
+
+  /**
+   * The network's parameters with every BatchNorm's gamma, beta, running mean and variance drawn
+   * away from their initial 1, 0, 0, 1, and every third shortcut channel closed.
+   */
+  private static float[] withBatchNormAndGates(ReliefNetwork net) {
+    float[] params = net.params();
+    java.util.Random random = new java.util.Random(5);
+    float[][] ranges = {{0.5f, 1.5f}, {-0.2f, 0.2f}, {-0.2f, 0.2f}, {0.5f, 1.5f}};
+    for (PrunableLayer layer : net.topology().layers()) {
+      ParamLayout.Segments s = net.layout().of(layer.name());
+      for (int k = 0; s.batchNorm() != null && k < 4; k++) {
+        for (int j = 0; j < layer.outputs(); j++) {
+          params[(int) s.batchNorm()[k] + j] = ranges[k][0] + random.nextFloat() * (ranges[k][1] - ranges[k][0]);
+        }
+      }
+      for (int j = 0; s.hasGate() && j < layer.outputs(); j += 3) {
+        params[(int) s.gateOffset() + j] = 0f;
+      }
+    }
+    return params;
   }
 
   /**
@@ -93,7 +178,7 @@ class ForwardPassTest {
   }
 
   private static NetworkSpec spec(String id) {
-    boolean lenet = id.equals("lenet5");
+    boolean lenet = id.startsWith("lenet");
     return new NetworkSpec(Architecture.fromId(id), lenet ? 1 : 3, lenet ? 28 : 32, lenet ? 28 : 32, 10, 11);
   }
 
