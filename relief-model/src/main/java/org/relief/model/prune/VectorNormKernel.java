@@ -26,6 +26,8 @@ final class VectorNormKernel implements NormKernel {
 
   /** The terms of a block, row q at q·lanes: one array, so C2 can drop the bounds checks of its loads. */
   private final ThreadLocal<float[]> flat = ThreadLocal.withInitial(() -> new float[0]);
+  /** {@link #fourByFour}'s sixteen sums of squares, on their way to their square roots. */
+  private final ThreadLocal<float[]> squares = ThreadLocal.withInitial(() -> new float[16 * V]);
 
   @Override
   public void addNorms(float[] products, int count, int[] filters, float[][] rows, int lanes, float[][] totals) {
@@ -37,11 +39,12 @@ final class VectorNormKernel implements NormKernel {
     for (int q = 0; q < count; q++) {
       System.arraycopy(rows[q], 0, terms, q * lanes, lanes);
     }
+    float[] sums = squares.get();
     int f = 0;
     for (; f + 4 <= filters.length; f += 4) {
       int l = 0;
       for (; l + 4 * V <= lanes; l += 4 * V) {
-        fourByFour(products, count, filters, f, terms, lanes, l, totals);
+        fourByFour(products, count, filters, f, terms, lanes, l, totals, sums);
       }
       for (; l < lanes; l += V) {
         fourByOne(products, count, filters, f, terms, lanes, l, totals);
@@ -68,7 +71,7 @@ final class VectorNormKernel implements NormKernel {
 
   /** Filters f..f+3 on lanes [l, l + 4V). */
   private static void fourByFour(float[] products, int count, int[] filters, int f, float[] terms, int lanes, int l,
-      float[][] totals) {
+      float[][] totals, float[] sums) {
     int pa = filters[f] * count;
     int pb = filters[f + 1] * count;
     int pc = filters[f + 2] * count;
@@ -116,26 +119,37 @@ final class VectorNormKernel implements NormKernel {
       d2 = x2.fma(w, d2);
       d3 = x3.fma(w, d3);
     }
-    float[] t = totals[filters[f]];
-    addTo(t, l, a0.sqrt());
-    addTo(t, l + V, a1.sqrt());
-    addTo(t, l + 2 * V, a2.sqrt());
-    addTo(t, l + 3 * V, a3.sqrt());
-    t = totals[filters[f + 1]];
-    addTo(t, l, b0.sqrt());
-    addTo(t, l + V, b1.sqrt());
-    addTo(t, l + 2 * V, b2.sqrt());
-    addTo(t, l + 3 * V, b3.sqrt());
-    t = totals[filters[f + 2]];
-    addTo(t, l, c0.sqrt());
-    addTo(t, l + V, c1.sqrt());
-    addTo(t, l + 2 * V, c2.sqrt());
-    addTo(t, l + 3 * V, c3.sqrt());
-    t = totals[filters[f + 3]];
-    addTo(t, l, d0.sqrt());
-    addTo(t, l + V, d1.sqrt());
-    addTo(t, l + 2 * V, d2.sqrt());
-    addTo(t, l + 3 * V, d3.sqrt());
+    a0.intoArray(sums, 0);
+    a1.intoArray(sums, V);
+    a2.intoArray(sums, 2 * V);
+    a3.intoArray(sums, 3 * V);
+    b0.intoArray(sums, 4 * V);
+    b1.intoArray(sums, 5 * V);
+    b2.intoArray(sums, 6 * V);
+    b3.intoArray(sums, 7 * V);
+    c0.intoArray(sums, 8 * V);
+    c1.intoArray(sums, 9 * V);
+    c2.intoArray(sums, 10 * V);
+    c3.intoArray(sums, 11 * V);
+    d0.intoArray(sums, 12 * V);
+    d1.intoArray(sums, 13 * V);
+    d2.intoArray(sums, 14 * V);
+    d3.intoArray(sums, 15 * V);
+    addRoots(sums, filters, f, l, totals);
+  }
+
+  /**
+   * totals[filters[f + i]] += √sums[4i + k] on lanes l + kV, for i, k in 0..3. A loop of its own:
+   * sixteen inlined {@link #addTo} calls in {@link #fourByFour} passed C2's node-count cutoff, and
+   * the vectors of the calls it did not inline were boxed on the heap.
+   */
+  private static void addRoots(float[] sums, int[] filters, int f, int l, float[][] totals) {
+    for (int i = 0; i < 4; i++) {
+      float[] t = totals[filters[f + i]];
+      for (int k = 0; k < 4; k++) {
+        addTo(t, l + k * V, FloatVector.fromArray(SPECIES, sums, (4 * i + k) * V).sqrt());
+      }
+    }
   }
 
   /** Filters f..f+3 on lanes [l, l + V). */
