@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,6 +28,13 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
   private transient ConvolutionMatrix matrix;
   /** The input map's height and width {@link #matrix} was made for. */
   private transient long[] matrixFor;
+  /**
+   * Inference only: M as last made, outside every workspace, and the kernels it was made from.
+   * A pruning step's passes run batch after batch on the same kernels, and making M cost ~10 % of
+   * a VGG-like step (a 2048 × 2048 matrix per 512-channel layer and batch).
+   */
+  private transient INDArray inferenceMatrix;
+  private transient float[] inferenceKernels;
 
   WholeMapConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -41,7 +49,8 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
     }
     INDArray x = rows(input);
     long n = x.size(0);
-    INDArray mArray = matrixOfKernels(training, workspaceMgr, ArrayType.FF_WORKING_MEM, false);
+    INDArray mArray = training ? matrixOfKernels(true, workspaceMgr, ArrayType.FF_WORKING_MEM, false)
+        : inferenceMatrix();
     INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {n, mArray.size(1)}, 'c');
     Nd4j.gemm(x, mArray, z, false, false, 1.0, 0.0);
     long[] outShape = {n, layerConf().getNOut(), outH(), outW()};
@@ -82,6 +91,21 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
     gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
     weightNoiseParams.clear();
     return new Pair<>(gradient, backpropDropOutIfPresent(inputGrad));
+  }
+
+  /** M from the current kernels, made anew only when they differ from those of the last call. */
+  private INDArray inferenceMatrix() {
+    ConvolutionMatrix m = matrix();
+    float[] kernels = ArrayValues.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
+    if (inferenceMatrix == null || inferenceMatrix.size(0) != m.rows() || inferenceMatrix.size(1) != m.columns()
+        || !Arrays.equals(kernels, inferenceKernels)) {
+      try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        inferenceMatrix = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m.rows(), m.columns()}, 'c');
+      }
+      m.expand(kernels, inferenceMatrix.data().asNioFloat());
+      inferenceKernels = kernels;
+    }
+    return inferenceMatrix;
   }
 
   /** M (or Mᵀ) from the current kernels, in a workspace array of {@code type}. */

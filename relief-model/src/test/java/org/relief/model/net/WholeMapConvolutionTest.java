@@ -21,6 +21,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -83,6 +84,39 @@ class WholeMapConvolutionTest {
     assertEquals(0.0, expected.sub(got).amaxNumber().doubleValue() / scale, 1e-5,
         "largest gradient difference, relative to the largest entry (the first layer's part needs the input gradient)");
     assertEquals(plain.score(), whole.score(), 1e-6);
+  }
+
+  /**
+   * Inference keeps the matrix of kernels between calls; it must follow the kernels whenever they
+   * change: by a training step, or by parameters set from outside (a pruning step's masks).
+   */
+  @Test
+  void inferenceFollowsKernelsChangedByTrainingOrFromOutside() {
+    ConvolutionLayer plainConv = conv(8, 6, 3, 1, Activation.RELU, true);
+    MultiLayerNetwork plain = network(plainConv, 2);
+    MultiLayerNetwork whole = network(WholeMapConvolution.of(plainConv), 2);
+    whole.setParams(plain.params().dup());
+    Nd4j.getRandom().setSeed(4);
+    INDArray features = Nd4j.rand(DataType.FLOAT, 6, 3, 2, 2).subi(0.5);
+    INDArray labels = Nd4j.eye(5).getRows(0, 1, 2, 3, 4, 0).castTo(DataType.FLOAT);
+    assertSameOutputs(plain, whole, features, "before any change");
+    assertSameOutputs(plain, whole, features, "again, on the kept matrix");
+
+    plain.fit(features, labels);
+    whole.fit(features, labels);
+    assertSameOutputs(plain, whole, features, "after a training step");
+
+    INDArray before = whole.output(features);
+    INDArray kernels = plain.getLayer(1).getParam("W").dup();
+    kernels.putScalar(Nd4j.argMax(Transforms.abs(kernels.reshape(kernels.length()))).getInt(0), 0.0);
+    plain.getLayer(1).setParam("W", kernels);
+    whole.getLayer(1).setParam("W", kernels.dup());
+    assertTrue(before.sub(whole.output(features)).amaxNumber().doubleValue() > 1e-4, "the largest kernel weight matters");
+    assertSameOutputs(plain, whole, features, "after one kernel weight was set to zero from outside");
+  }
+
+  private static void assertSameOutputs(MultiLayerNetwork plain, MultiLayerNetwork whole, INDArray features, String when) {
+    assertEquals(0.0, plain.output(features).sub(whole.output(features)).amaxNumber().doubleValue(), 1e-6, when);
   }
 
   private static INDArray gradient(MultiLayerNetwork net, INDArray features, INDArray labels) {
