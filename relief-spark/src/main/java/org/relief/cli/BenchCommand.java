@@ -45,9 +45,9 @@ final class BenchCommand implements Callable<Integer> {
   /** One pruning step against one plain forward pass over the same examples, same JVM. */
   @Command(name = "prune-step", mixinStandardHelpOptions = true,
       description = {"Time one pruning step and one plain inference forward pass over the same N training images,",
-          "through the layers the step's passes run on, after warm-up, in this JVM. Images: Fashion-MNIST for the LeNets, CIFAR-10 for the others (--dataset);",
-          "read from --data, or Fashion-MNIST's Debian package, or else seeded synthetic images of the dataset's",
-          "shape. Prints:",
+          "through the layers the step's passes run on, after warm-up, in this JVM. Images: Fashion-MNIST for",
+          "the LeNets, CIFAR-10 for the others (--dataset); read from --data, or Fashion-MNIST's Debian package,",
+          "or else seeded synthetic images of the dataset's shape. Prints:",
           "  prune-step model=<m> n=<n> prune_s=<x> forward_s=<y> ratio=<x/y>"})
   static final class PruneStep implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Any architecture, e.g. lenet5, vgg-like, resnet20.")
