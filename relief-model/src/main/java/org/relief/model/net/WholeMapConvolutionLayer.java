@@ -34,6 +34,7 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
    * a VGG-like step (a 2048 × 2048 matrix per 512-channel layer and batch).
    */
   private transient INDArray inferenceMatrix;
+  private transient ConvolutionMatrix inferenceMatrixOf;
   private transient float[] inferenceKernels;
 
   WholeMapConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -93,15 +94,21 @@ final class WholeMapConvolutionLayer extends TrainingConvolutionLayer {
     return new Pair<>(gradient, backpropDropOutIfPresent(inputGrad));
   }
 
-  /** M from the current kernels, made anew only when they differ from those of the last call. */
+  /**
+   * M from the current kernels, made anew only when they or the input map's size differ from
+   * the last call's ({@link #matrix()} is a new object for a new map size).
+   */
   private INDArray inferenceMatrix() {
     ConvolutionMatrix m = matrix();
     float[] kernels = ArrayValues.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
-    if (inferenceMatrix == null || inferenceMatrix.size(0) != m.rows() || inferenceMatrix.size(1) != m.columns()
-        || !Arrays.equals(kernels, inferenceKernels)) {
+    if (m != inferenceMatrixOf) {
       try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
         inferenceMatrix = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m.rows(), m.columns()}, 'c');
       }
+      inferenceMatrixOf = m;
+      inferenceKernels = null;
+    }
+    if (!Arrays.equals(kernels, inferenceKernels)) {
       m.expand(kernels, inferenceMatrix.data().asNioFloat());
       inferenceKernels = kernels;
     }
