@@ -103,7 +103,7 @@ public final class PruneStepBenchmark {
     }
     NetworkSpec spec = new NetworkSpec(architecture, train.channels(), train.height(), train.width(), train.classes(), 42);
     ReliefNetwork network = spec.build();
-    ReliefNetwork passes = spec.buildForStatistics();
+    ReliefNetwork statisticsForm = spec.buildForStatistics();
     INDArray x = train.features(PruningSet.sampleIndices(train.size(), examples, 42), spec.batchShape(examples));
     LocalActivitySource source = new LocalActivitySource(spec, x, batch, 1);
     PruningStep step = new PruningStep(new PruningSettings(0.9, 0.95, score));
@@ -114,26 +114,26 @@ public final class PruneStepBenchmark {
     while (warmups == 0 || (warmups < WARMUP_RUNS && System.nanoTime() - warmupStart < WARMUP_ENOUGH_SECONDS * 1e9)
         || System.nanoTime() - warmupStart < WARMUP_SECONDS * 1e9) {
       step.run(network, full, source);
-      forward(passes, x);
+      forward(statisticsForm, x);
       forward(network, x);
       warmups++;
     }
     double perPair = (System.nanoTime() - warmupStart) / 1e9 / warmups;
     int n = repeats > 0 ? repeats : (int) Math.max(5, Math.min(201, AUTO_SECONDS / perPair));
-    List<List<String>> layers = barePasses(passes);
+    List<List<String>> passes = barePasses(statisticsForm);
     double[] prune = new double[n];
     double[] forward = new double[n];
     double[] bare = new double[n];
     double[] savedForm = new double[n];
     for (int r = 0; r < n; r++) {
       long t0 = System.nanoTime();
-      forward(passes, x);
+      forward(statisticsForm, x);
       long t1 = System.nanoTime();
       step.run(network, full, source);
       long t2 = System.nanoTime();
-      for (List<String> pass : layers) {
+      for (List<String> pass : passes) {
         for (long start = 0; start < examples; start += batch) {
-          passes.forward(x.get(NDArrayIndex.interval(start, Math.min(examples, start + batch))), pass).close();
+          statisticsForm.forward(x.get(NDArrayIndex.interval(start, Math.min(examples, start + batch))), pass).close();
         }
       }
       long t3 = System.nanoTime();
