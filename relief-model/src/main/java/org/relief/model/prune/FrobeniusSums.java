@@ -104,7 +104,9 @@ final class FrobeniusSums {
     for (int j : live) {
       w.channelSums[j] = 0;
     }
-    float[][] f = w.lanes.terms();
+    float[] f = w.lanes.terms();
+    int stride = w.lanes.stride();
+    int count = terms.count();
     for (int start = 0; start < n; start += LANES) {
       int lanes = Math.min(LANES, n - start);
       for (int l = 0; l < lanes; l++) {
@@ -112,11 +114,11 @@ final class FrobeniusSums {
       }
       w.lanes.compute(values, w.planes, lanes);
       // Lanes past the samples get zero terms: their norms are 0 and add nothing.
-      int blockLanes = padded(lanes);
-      for (float[] fq : f) {
-        Arrays.fill(fq, lanes, blockLanes, 0f);
+      int blockLanes = NormKernel.padded(lanes);
+      for (int q = 0; q < count; q++) {
+        Arrays.fill(f, q * stride + lanes, q * stride + blockLanes, 0f);
       }
-      kernel.addNorms(kernelTerms[i], f.length, live, f, blockLanes, w.laneTotals);
+      kernel.addNorms(kernelTerms[i], count, live, f, stride, blockLanes, w.laneTotals);
       for (int j : live) {
         w.channelSums[j] += takeSum(w.laneTotals[j]);
       }
@@ -125,10 +127,6 @@ final class FrobeniusSums {
     for (int j : live) {
       sums[j * channels + i] += w.channelSums[j];
     }
-  }
-
-  private static int padded(int lanes) {
-    return (lanes + NormKernel.LANE_MULTIPLE - 1) / NormKernel.LANE_MULTIPLE * NormKernel.LANE_MULTIPLE;
   }
 
   /** Σ_k v[k] in double, and v back to zero for the next block. */

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The innermost loop of {@link FrobeniusSums}, where a Frobenius-scored pruning step spends most
  * of its statistics time: for one input channel and a block of samples held in lanes,
- * {@code totals[j][l % LANE_MULTIPLE] += sqrt(Σ_q w[j·count + q]·f[q][l])} for the given filters
+ * {@code totals[j][l % LANE_MULTIPLE] += sqrt(Σ_q w[j·count + q]·f[q·stride + l])} for the given filters
  * j, lanes in increasing order.
  *
  * <p>Two implementations with bitwise-equal results, so masks do not depend on how a JVM was
@@ -25,12 +25,17 @@ interface NormKernel {
   /** Callers pad blocks of lanes with zero terms to a multiple of this; totals have this many lanes. */
   int LANE_MULTIPLE = 16;
 
+  /** {@code lanes} rounded up to a multiple of {@link #LANE_MULTIPLE}. */
+  static int padded(int lanes) {
+    return (lanes + LANE_MULTIPLE - 1) / LANE_MULTIPLE * LANE_MULTIPLE;
+  }
+
   /**
    * Adds the norms of {@code filters} for lanes [0, lanes), {@code lanes} a multiple of {@link
    * #LANE_MULTIPLE}; {@code products} holds count kernel-side factors per filter, {@code
-   * terms[q]} the map-side factor f_q of every lane.
+   * terms[q·stride + l]} the map-side factor f_q of lane l.
    */
-  void addNorms(float[] products, int count, int[] filters, float[][] terms, int lanes, float[][] totals);
+  void addNorms(float[] products, int count, int[] filters, float[] terms, int stride, int lanes, float[][] totals);
 
   /** The Vector API kernel if the JVM was started with {@code --add-modules jdk.incubator.vector}, else the scalar one. */
   static NormKernel fastest() {

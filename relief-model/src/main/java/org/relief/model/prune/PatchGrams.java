@@ -139,13 +139,16 @@ final class PatchGrams implements SquaredNormTerms {
     final LaneMaps map;
     final float[][] common;
     final float[][] band;
-    final float[][] grams;
+    /** Pair q's terms from q·stride. */
+    final float[] grams;
+    final int stride;
 
     Scratch(int lanes) {
       map = new LaneMaps(inH, inW, rows, cols, padH, padW, lanes);
       common = new float[cols][lanes];
       band = new float[cols][lanes];
-      grams = new float[pairs][lanes];
+      stride = NormKernel.padded(lanes);
+      grams = new float[pairs * stride];
     }
 
     @Override
@@ -155,12 +158,17 @@ final class PatchGrams implements SquaredNormTerms {
     }
 
     @Override
-    public float[][] terms() {
+    public float[] terms() {
       return grams;
+    }
+
+    @Override
+    public int stride() {
+      return stride;
     }
   }
 
-  /** Fills {@code s.grams[pair][lane]} for lanes [0, lanes) from the loaded map. */
+  /** Fills {@code s.grams[pair·stride + lane]} for lanes [0, lanes) from the loaded map. */
   private void compute(Scratch s, int lanes) {
     for (Shift shift : shifts) {
       clear(s.common, shift, lanes);
@@ -176,18 +184,19 @@ final class PatchGrams implements SquaredNormTerms {
           addRows(s, s.band, b.u, strideH, outH, shift, lanes);
         }
         for (int m = 0; m < b.pairIndex.length; m++) {
-          float[] g = s.grams[b.pairIndex[m]];
-          Arrays.fill(g, 0, lanes, 0f);
+          float[] g = s.grams;
+          int at = b.pairIndex[m] * s.stride;
+          Arrays.fill(g, at, at + lanes, 0f);
           for (int ow = 0; ow < outW; ow++) {
             float[] col = s.band[b.v[m] + ow * strideW];
             for (int l = 0; l < lanes; l++) {
-              g[l] += col[l];
+              g[at + l] += col[l];
             }
           }
           float fold = b.fold[m];
           if (fold != 1f) {
             for (int l = 0; l < lanes; l++) {
-              g[l] *= fold;
+              g[at + l] *= fold;
             }
           }
         }

@@ -104,7 +104,8 @@ final class PixelPairs implements SquaredNormTerms {
   public Lanes newLanes(int lanes) {
     return new Lanes() {
       private final LaneMaps map = new LaneMaps(layer.inH(), layer.inW(), layer.inH(), layer.inW(), 0, 0, lanes);
-      private final float[][] terms = new float[pairs][lanes];
+      private final int stride = NormKernel.padded(lanes);
+      private final float[] terms = new float[pairs * stride];
 
       @Override
       public void compute(FloatBuffer input, long[] planes, int count) {
@@ -114,17 +115,22 @@ final class PixelPairs implements SquaredNormTerms {
           float[] xb = map.pixels[b];
           for (int b2 = b; b2 < pixels; b2++, q++) {
             float[] xb2 = map.pixels[b2];
-            float[] f = terms[q];
+            int at = q * stride;
             for (int l = 0; l < count; l++) {
-              f[l] = xb[l] * xb2[l];
+              terms[at + l] = xb[l] * xb2[l];
             }
           }
         }
       }
 
       @Override
-      public float[][] terms() {
+      public float[] terms() {
         return terms;
+      }
+
+      @Override
+      public int stride() {
+        return stride;
       }
     };
   }

@@ -13,7 +13,8 @@ final class ScalarNormKernel implements NormKernel {
   private final ThreadLocal<float[]> squares = ThreadLocal.withInitial(() -> new float[FrobeniusSums.LANES]);
 
   @Override
-  public void addNorms(float[] products, int count, int[] filters, float[][] terms, int lanes, float[][] totals) {
+  public void addNorms(float[] products, int count, int[] filters, float[] terms, int stride, int lanes,
+      float[][] totals) {
     float[] acc = squares.get();
     if (acc.length < lanes) {
       acc = new float[lanes];
@@ -24,13 +25,13 @@ final class ScalarNormKernel implements NormKernel {
       Arrays.fill(acc, 0, lanes, 0f);
       int q = 0;
       for (; q + TERMS <= count; q += TERMS) {
-        fiveTerms(products, p + q, terms, q, acc, lanes);
+        fiveTerms(products, p + q, terms, q * stride, stride, acc, lanes);
       }
       for (; q < count; q++) {
         float w0 = products[p + q];
-        float[] g0 = terms[q];
+        int g0 = q * stride;
         for (int l = 0; l < lanes; l++) {
-          acc[l] = Math.fma(w0, g0[l], acc[l]);
+          acc[l] = Math.fma(w0, terms[g0 + l], acc[l]);
         }
       }
       float[] total = totals[j];
@@ -42,20 +43,21 @@ final class ScalarNormKernel implements NormKernel {
     }
   }
 
-  /** acc[l] += w_q·f_q[l] for q in [q, q + 5), in order, as fused multiply-adds. */
-  private static void fiveTerms(float[] products, int p, float[][] terms, int q, float[] acc, int lanes) {
+  /** acc[l] += w_q·f_q[l] for the five rows from {@code row}, in order, as fused multiply-adds. */
+  private static void fiveTerms(float[] products, int p, float[] terms, int row, int stride, float[] acc, int lanes) {
     float w0 = products[p];
     float w1 = products[p + 1];
     float w2 = products[p + 2];
     float w3 = products[p + 3];
     float w4 = products[p + 4];
-    float[] g0 = terms[q];
-    float[] g1 = terms[q + 1];
-    float[] g2 = terms[q + 2];
-    float[] g3 = terms[q + 3];
-    float[] g4 = terms[q + 4];
+    int g0 = row;
+    int g1 = row + stride;
+    int g2 = row + 2 * stride;
+    int g3 = row + 3 * stride;
+    int g4 = row + 4 * stride;
     for (int l = 0; l < lanes; l++) {
-      acc[l] = Math.fma(w4, g4[l], Math.fma(w3, g3[l], Math.fma(w2, g2[l], Math.fma(w1, g1[l], Math.fma(w0, g0[l], acc[l])))));
+      acc[l] = Math.fma(w4, terms[g4 + l], Math.fma(w3, terms[g3 + l], Math.fma(w2, terms[g2 + l],
+          Math.fma(w1, terms[g1 + l], Math.fma(w0, terms[g0 + l], acc[l])))));
     }
   }
 }

@@ -43,18 +43,19 @@ final class ScalarShiftSums implements ShiftSums {
   }
 
   @Override
-  public void addPieces(float[] pieceSums, int[] shift, float[] fold, int[][] pieces, float[][] terms, int block) {
+  public void addPieces(float[] pieceSums, int[] shift, float[] fold, int[][] pieces, float[] terms, int stride,
+      int block) {
     for (int q = 0; q < shift.length; q++) {
-      float[] g = terms[q];
-      Arrays.fill(g, block, block + LANES, 0f);
+      int g = q * stride + block;
+      Arrays.fill(terms, g, g + LANES, 0f);
       for (int piece : pieces[q]) {
         int at = (piece * SHIFTS + shift[q]) * LANES;
         for (int l = 0; l < LANES; l++) {
-          g[block + l] += pieceSums[at + l];
+          terms[g + l] += pieceSums[at + l];
         }
       }
       for (int l = 0; l < LANES; l++) {
-        g[block + l] *= fold[q];
+        terms[g + l] *= fold[q];
       }
     }
   }

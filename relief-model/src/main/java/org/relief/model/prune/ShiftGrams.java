@@ -123,10 +123,12 @@ final class ShiftGrams implements SquaredNormTerms {
     /** The block's samples' maps, copied off the input one after another. */
     private final float[] samples = new float[LANES * inH * inW];
     private final float[] pieceSums = new float[rows.count() * cols.count() * SHIFTS.length * LANES];
-    private final float[][] terms;
+    private final int stride;
+    private final float[] terms;
 
     Scratch(int lanes) {
-      terms = new float[pairShift.length][(lanes + LANES - 1) / LANES * LANES];
+      stride = NormKernel.padded(lanes);
+      terms = new float[pairShift.length * stride];
     }
 
     @Override
@@ -134,7 +136,7 @@ final class ShiftGrams implements SquaredNormTerms {
       for (int block = 0; block < count; block += LANES) {
         load(input, planes, block, Math.min(LANES, count - block));
         sums.blockSums(map, mapCols, rows, cols, offsets, pieceSums);
-        sums.addPieces(pieceSums, pairShift, pairFold, pairPieces, terms, block);
+        sums.addPieces(pieceSums, pairShift, pairFold, pairPieces, terms, stride, block);
       }
     }
 
@@ -148,8 +150,13 @@ final class ShiftGrams implements SquaredNormTerms {
     }
 
     @Override
-    public float[][] terms() {
+    public float[] terms() {
       return terms;
+    }
+
+    @Override
+    public int stride() {
+      return stride;
     }
   }
 

@@ -27,10 +27,10 @@ interface ShiftSums {
   void blockSums(float[] map, int mapCols, ShiftGrams.Axis rows, ShiftGrams.Axis cols, int[] offsets, float[] out);
 
   /**
-   * {@code terms[q][block + l] = fold[q]·Σ_p pieceSums[(pieces[q][p]·13 + shift[q])·LANES + l]}
+   * {@code terms[q·stride + block + l] = fold[q]·Σ_p pieceSums[(pieces[q][p]·13 + shift[q])·LANES + l]}
    * for every Gram entry q and lane l < {@value #LANES}, the pieces added in order onto zero.
    */
-  void addPieces(float[] pieceSums, int[] shift, float[] fold, int[][] pieces, float[][] terms, int block);
+  void addPieces(float[] pieceSums, int[] shift, float[] fold, int[][] pieces, float[] terms, int stride, int block);
 
   /**
    * Writes |x| of {@code count} ≤ {@value #LANES} samples' H×W maps, sample k's at {@code

@@ -34,14 +34,20 @@ interface SquaredNormTerms {
   /** Working arrays for up to {@code lanes} samples at a time (one per thread). */
   Lanes newLanes(int lanes);
 
-  /** The f_q of a block of samples, sample l in lane l of every array. */
+  /**
+   * The f_q of a block of samples in one array, row q from {@code q·stride()}, sample l in lane l
+   * of every row: one array, so the kernel's loads need no per-row bounds checks and no copy.
+   */
   interface Lanes {
     /**
-     * Computes {@code terms()[q][l]} for lanes [0, count) from |x| of one channel of {@code
-     * count} samples; {@code planes[l]} is where lane l's H×W map starts in {@code input}.
+     * Computes {@code terms()[q·stride() + l]} for lanes [0, count) from |x| of one channel of
+     * {@code count} samples; {@code planes[l]} is where lane l's H×W map starts in {@code input}.
      */
     void compute(FloatBuffer input, long[] planes, int count);
 
-    float[][] terms();
+    float[] terms();
+
+    /** Floats from one row of {@link #terms()} to the next: at least the lanes asked for, a multiple of {@link NormKernel#LANE_MULTIPLE}. */
+    int stride();
   }
 }

@@ -24,30 +24,21 @@ final class VectorNormKernel implements NormKernel {
     }
   }
 
-  /** The terms of a block, row q at q·lanes: one array, so C2 can drop the bounds checks of its loads. */
-  private final ThreadLocal<float[]> flat = ThreadLocal.withInitial(() -> new float[0]);
   /** {@link #fourByFour}'s sixteen sums of squares, on their way to their square roots. */
   private final ThreadLocal<float[]> squares = ThreadLocal.withInitial(() -> new float[16 * V]);
 
   @Override
-  public void addNorms(float[] products, int count, int[] filters, float[][] rows, int lanes, float[][] totals) {
-    float[] terms = flat.get();
-    if (terms.length < count * lanes) {
-      terms = new float[count * lanes];
-      flat.set(terms);
-    }
-    for (int q = 0; q < count; q++) {
-      System.arraycopy(rows[q], 0, terms, q * lanes, lanes);
-    }
+  public void addNorms(float[] products, int count, int[] filters, float[] terms, int stride, int lanes,
+      float[][] totals) {
     float[] sums = squares.get();
     int f = 0;
     for (; f + 4 <= filters.length; f += 4) {
       int l = 0;
       for (; l + 4 * V <= lanes; l += 4 * V) {
-        fourByFour(products, count, filters, f, terms, lanes, l, totals, sums);
+        fourByFour(products, count, filters, f, terms, stride, l, totals, sums);
       }
       for (; l < lanes; l += V) {
-        fourByOne(products, count, filters, f, terms, lanes, l, totals);
+        fourByOne(products, count, filters, f, terms, stride, l, totals, sums);
       }
     }
     for (; f < filters.length; f++) {
@@ -56,7 +47,7 @@ final class VectorNormKernel implements NormKernel {
       for (int l = 0; l < lanes; l += V) {
         FloatVector a = FloatVector.zero(SPECIES);
         for (int q = 0; q < count; q++) {
-          a = FloatVector.fromArray(SPECIES, terms, q * lanes + l).fma(FloatVector.broadcast(SPECIES, products[p + q]), a);
+          a = FloatVector.fromArray(SPECIES, terms, q * stride + l).fma(FloatVector.broadcast(SPECIES, products[p + q]), a);
         }
         addTo(total, l, a.sqrt());
       }
@@ -70,7 +61,7 @@ final class VectorNormKernel implements NormKernel {
   }
 
   /** Filters f..f+3 on lanes [l, l + 4V). */
-  private static void fourByFour(float[] products, int count, int[] filters, int f, float[] terms, int lanes, int l,
+  private static void fourByFour(float[] products, int count, int[] filters, int f, float[] terms, int stride, int l,
       float[][] totals, float[] sums) {
     int pa = filters[f] * count;
     int pb = filters[f + 1] * count;
@@ -93,7 +84,7 @@ final class VectorNormKernel implements NormKernel {
     FloatVector d2 = a0;
     FloatVector d3 = a0;
     for (int q = 0; q < count; q++) {
-      int at = q * lanes + l;
+      int at = q * stride + l;
       FloatVector x0 = FloatVector.fromArray(SPECIES, terms, at);
       FloatVector x1 = FloatVector.fromArray(SPECIES, terms, at + V);
       FloatVector x2 = FloatVector.fromArray(SPECIES, terms, at + 2 * V);
@@ -152,9 +143,9 @@ final class VectorNormKernel implements NormKernel {
     }
   }
 
-  /** Filters f..f+3 on lanes [l, l + V). */
-  private static void fourByOne(float[] products, int count, int[] filters, int f, float[] terms, int lanes, int l,
-      float[][] totals) {
+  /** Filters f..f+3 on lanes [l, l + V); square roots as in {@link #fourByFour}, in a loop of their own. */
+  private static void fourByOne(float[] products, int count, int[] filters, int f, float[] terms, int stride, int l,
+      float[][] totals, float[] sums) {
     int pa = filters[f] * count;
     int pb = filters[f + 1] * count;
     int pc = filters[f + 2] * count;
@@ -164,19 +155,18 @@ final class VectorNormKernel implements NormKernel {
     FloatVector c = a;
     FloatVector d = a;
     for (int q = 0; q < count; q++) {
-      FloatVector x = FloatVector.fromArray(SPECIES, terms, q * lanes + l);
+      FloatVector x = FloatVector.fromArray(SPECIES, terms, q * stride + l);
       a = x.fma(FloatVector.broadcast(SPECIES, products[pa + q]), a);
       b = x.fma(FloatVector.broadcast(SPECIES, products[pb + q]), b);
       c = x.fma(FloatVector.broadcast(SPECIES, products[pc + q]), c);
       d = x.fma(FloatVector.broadcast(SPECIES, products[pd + q]), d);
     }
-    float[] t = totals[filters[f]];
-    addTo(t, l, a.sqrt());
-    t = totals[filters[f + 1]];
-    addTo(t, l, b.sqrt());
-    t = totals[filters[f + 2]];
-    addTo(t, l, c.sqrt());
-    t = totals[filters[f + 3]];
-    addTo(t, l, d.sqrt());
+    a.intoArray(sums, 0);
+    b.intoArray(sums, V);
+    c.intoArray(sums, 2 * V);
+    d.intoArray(sums, 3 * V);
+    for (int i = 0; i < 4; i++) {
+      addTo(totals[filters[f + i]], l, FloatVector.fromArray(SPECIES, sums, i * V).sqrt());
+    }
   }
 }

@@ -219,14 +219,15 @@ final class VectorShiftSums implements ShiftSums {
   }
 
   @Override
-  public void addPieces(float[] pieceSums, int[] shift, float[] fold, int[][] pieces, float[][] terms, int block) {
+  public void addPieces(float[] pieceSums, int[] shift, float[] fold, int[][] pieces, float[] terms, int stride,
+      int block) {
     for (int q = 0; q < shift.length; q++) {
       for (int h = 0; h < LANES; h += V) {
         FloatVector g = FloatVector.zero(SPECIES);
         for (int piece : pieces[q]) {
           g = g.add(FloatVector.fromArray(SPECIES, pieceSums, (piece * 13 + shift[q]) * LANES + h));
         }
-        g.mul(fold[q]).intoArray(terms[q], block + h);
+        g.mul(fold[q]).intoArray(terms, q * stride + block + h);
       }
     }
   }
