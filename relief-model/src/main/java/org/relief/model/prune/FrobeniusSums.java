@@ -19,9 +19,11 @@ import org.relief.model.net.PrunableLayer;
  * ({@link PixelPairs}: 10 terms on 2×2 maps); {@link SquaredNormTerms} picks.
  *
  * <p>Channels run in parallel; within one, samples are processed {@value #LANES} at a time in
- * vector lanes, and the filters' sums of terms are a {@link NormKernel}'s. The kernel products
- * are read once, when the collector is made: the sums belong to the parameters as they were
- * then. The squared norms are float sums of non-negative terms; their square roots are summed
+ * vector lanes, and the filters' sums of terms are a {@link NormKernel}'s. The weights are
+ * copied when the collector is made: the sums belong to the parameters as they were then. A
+ * channel's kernel products are formed again for every batch, into a thread's working array:
+ * held for all channels at once they were 47 MB for each of VGG's 512-channel layers, and
+ * allocating them took ~2 % of a step, against ~0.5 % of the kernel's work to recompute. The squared norms are float sums of non-negative terms; their square roots are summed
  * in float onto {@value #FOLD} lanes within a block (at most {@value #LANES}/{@value #FOLD} terms
  * a lane), then over lanes, blocks and batches in double.
  */
@@ -35,8 +37,9 @@ final class FrobeniusSums {
   private final int filters;
   private final int planeSize;
   private final SquaredNormTerms terms;
-  /** [C][F·terms]: channel i's row for filter j holds the kernel-side factors w_q of K_ji. */
-  private final float[][] kernelTerms;
+  private final int weightsPerSlice;
+  /** The layer's weights in {@link PrunableLayer}'s layout, as they were when the collector was made. */
+  private final float[] weights;
   /** [C]: the filters j whose kernel slice K_ji is not all zero; a pruned slice's norms are 0. */
   private final int[][] liveFilters;
   private final NormKernel kernel;
@@ -46,6 +49,8 @@ final class FrobeniusSums {
     final SquaredNormTerms.Lanes lanes = terms.newLanes(LANES);
     /** Per filter, the norms of the block in hand, folded onto {@value #FOLD} lanes in float. */
     final float[][] laneTotals = new float[filters][FOLD];
+    /** Filter j's kernel-side factors w_q of K_ji at j·terms, for the channel i in hand. */
+    final float[] products = new float[filters * terms.count()];
     /** Per filter, Σ_n of the norms of the channel in hand, in double. */
     final double[] channelSums = new double[filters];
     final long[] planes = new long[LANES];
@@ -62,24 +67,21 @@ final class FrobeniusSums {
     filters = layer.outputs();
     planeSize = layer.inH() * layer.inW();
     terms = SquaredNormTerms.of(layer);
-    int kk = layer.weightsPerConnection();
-    int count = terms.count();
-    kernelTerms = new float[channels][filters * count];
+    weightsPerSlice = layer.weightsPerConnection();
+    weights = canonicalWeights.clone();
     liveFilters = new int[channels][];
-    // Channels in parallel: one at a time this took ~5 % of a VGG-like pruning step.
     IntStream.range(0, channels).parallel().forEach(i -> {
       int[] live = new int[filters];
       int lives = 0;
       for (int j = 0; j < filters; j++) {
-        int slice = (j * channels + i) * kk;
+        int slice = (j * channels + i) * weightsPerSlice;
         boolean nonzero = false;
-        for (int a = 0; a < kk; a++) {
-          nonzero |= canonicalWeights[slice + a] != 0f;
+        for (int a = 0; a < weightsPerSlice; a++) {
+          nonzero |= weights[slice + a] != 0f;
         }
         if (nonzero) {
           live[lives++] = j;
         }
-        terms.kernelTerms(canonicalWeights, slice, kernelTerms[i], j * count);
       }
       liveFilters[i] = Arrays.copyOf(live, lives);
     });
@@ -107,6 +109,9 @@ final class FrobeniusSums {
     float[] f = w.lanes.terms();
     int stride = w.lanes.stride();
     int count = terms.count();
+    for (int j : live) {
+      terms.kernelTerms(weights, (j * channels + i) * weightsPerSlice, w.products, j * count);
+    }
     for (int start = 0; start < n; start += LANES) {
       int lanes = Math.min(LANES, n - start);
       for (int l = 0; l < lanes; l++) {
@@ -118,7 +123,7 @@ final class FrobeniusSums {
       for (int q = 0; q < count; q++) {
         Arrays.fill(f, q * stride + lanes, q * stride + blockLanes, 0f);
       }
-      kernel.addNorms(kernelTerms[i], count, live, f, stride, blockLanes, w.laneTotals);
+      kernel.addNorms(w.products, count, live, f, stride, blockLanes, w.laneTotals);
       for (int j : live) {
         w.channelSums[j] += takeSum(w.laneTotals[j]);
       }
