@@ -22,10 +22,11 @@ import org.relief.model.net.PrunableLayer;
  * vector lanes, and the filters' sums of terms are a {@link NormKernel}'s. The weights are
  * copied when the collector is made: the sums belong to the parameters as they were then. A
  * channel's kernel products are formed again for every batch, into a thread's working array:
- * held for all channels at once they were 47 MB for each of VGG's 512-channel layers, and
- * allocating them took ~2 % of a step, against ~0.5 % of the kernel's work to recompute. The squared norms are float sums of non-negative terms; their square roots are summed
- * in float onto {@value #FOLD} lanes within a block (at most {@value #LANES}/{@value #FOLD} terms
- * a lane), then over lanes, blocks and batches in double.
+ * held for all channels at once they were 47 MB for each of VGG's 512-channel layers, ~200 MB
+ * of fresh arrays per step, against ~0.5 % of the kernel's work to recompute them. The squared
+ * norms are float sums of non-negative terms; their square roots are summed in float onto
+ * {@value #FOLD} lanes within a block (at most {@value #LANES}/{@value #FOLD} terms a lane),
+ * then over lanes, blocks and batches in double.
  */
 final class FrobeniusSums {
   /** Samples per lane block: the scalar kernel ran at 23 GMAC/s a core with 128, 17 with 64. */
